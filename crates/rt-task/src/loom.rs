@@ -7,7 +7,7 @@ mod imp {
     pub(crate) mod sync {
         pub(crate) use std::sync::{Arc, Condvar, Mutex};
         pub(crate) mod atomic {
-            pub(crate) use std::sync::atomic::{AtomicUsize, Ordering};
+            pub(crate) use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
         }
     }
     pub(crate) mod cell {
@@ -36,7 +36,7 @@ mod imp {
     pub(crate) mod sync {
         pub(crate) use loom::sync::{Arc, Condvar, Mutex};
         pub(crate) mod atomic {
-            pub(crate) use loom::sync::atomic::{AtomicUsize, Ordering};
+            pub(crate) use loom::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
         }
     }
     pub(crate) mod cell {

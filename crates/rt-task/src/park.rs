@@ -130,10 +130,12 @@ impl Park for ParkThread {
     fn park_timeout(&mut self, duration: Duration) -> io::Result<()> {
         if duration.is_zero() {
             // Only consume a pending notification.
-            let _ = self
-                .inner
-                .state
-                .compare_exchange(NOTIFIED, EMPTY, Ordering::SeqCst, Ordering::SeqCst);
+            let _ = self.inner.state.compare_exchange(
+                NOTIFIED,
+                EMPTY,
+                Ordering::SeqCst,
+                Ordering::SeqCst,
+            );
             return Ok(());
         }
         self.inner.park(Some(duration));

@@ -82,7 +82,11 @@ impl<T: 'static> LocalKey<T> {
         }
     }
 
-    fn enter<R>(&'static self, slot: &mut Option<T>, f: impl FnOnce() -> R) -> Result<R, ScopeInnerErr> {
+    fn enter<R>(
+        &'static self,
+        slot: &mut Option<T>,
+        f: impl FnOnce() -> R,
+    ) -> Result<R, ScopeInnerErr> {
         struct Guard<'a, T: 'static> {
             local: &'static LocalKey<T>,
             slot: &'a mut Option<T>,

@@ -107,7 +107,10 @@ fn panic_is_join_error_and_drop_panic_too() {
     };
     assert!(err.is_panic());
     assert!(!err.is_cancelled());
-    assert_eq!(err.to_string(), format!("task {} panicked with message \"boom\"", jh.id()));
+    assert_eq!(
+        err.to_string(),
+        format!("task {} panicked with message \"boom\"", jh.id())
+    );
     assert_eq!(*err.into_panic().downcast::<&str>().unwrap(), "boom");
 
     // A future whose destructor panics after completing.
@@ -190,14 +193,22 @@ fn detached_output_is_dropped_and_task_freed() {
     let jh = s.spawn(async move { d });
     drop(jh);
     s.run();
-    assert_eq!(drops.load(Ordering::SeqCst), 1, "output dropped by the task side");
+    assert_eq!(
+        drops.load(Ordering::SeqCst),
+        1,
+        "output dropped by the task side"
+    );
 
     let d = DropCounter(drops.clone());
     let jh = s.spawn(async move { d });
     s.run();
     assert_eq!(drops.load(Ordering::SeqCst), 1);
     drop(jh);
-    assert_eq!(drops.load(Ordering::SeqCst), 2, "output dropped by the JoinHandle");
+    assert_eq!(
+        drops.load(Ordering::SeqCst),
+        2,
+        "output dropped by the JoinHandle"
+    );
     s.shutdown();
 }
 

@@ -23,7 +23,9 @@
 use std::future::Future;
 use std::marker::PhantomData;
 use std::ptr::NonNull;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::AtomicU64 as StaticAtomicU64;
+
+use crate::loom::sync::atomic::{AtomicBool, Ordering};
 
 use super::raw::{Header, RawTask};
 use super::{Id, JoinHandle, Notified, Schedule, Task};
@@ -57,7 +59,8 @@ impl<S: 'static> std::fmt::Debug for OwnedTasks<S> {
 }
 
 fn next_list_id() -> u64 {
-    static NEXT: AtomicU64 = AtomicU64::new(1);
+    // A process-wide counter: a std atomic even under loom (a static).
+    static NEXT: StaticAtomicU64 = StaticAtomicU64::new(1);
     NEXT.fetch_add(1, Ordering::Relaxed)
 }
 
@@ -81,7 +84,12 @@ impl<S: Schedule> OwnedTasks<S> {
     /// Creates a task for `future`, owned by this list, and returns its
     /// `JoinHandle` and its first `Notified` (to be scheduled). If the list is
     /// closed, the task is cancelled at once and no `Notified` is returned.
-    pub fn bind<F>(&self, future: F, scheduler: S, id: Id) -> (JoinHandle<F::Output>, Option<Notified<S>>)
+    pub fn bind<F>(
+        &self,
+        future: F,
+        scheduler: S,
+        id: Id,
+    ) -> (JoinHandle<F::Output>, Option<Notified<S>>)
     where
         F: Future + Send + 'static,
         F::Output: Send + 'static,
@@ -96,7 +104,12 @@ impl<S: Schedule> OwnedTasks<S> {
     /// The caller must only run the returned `Notified` (and any later ones
     /// of this task handed to its scheduler) on the thread that called
     /// `bind_local`, and must shut the list down on that thread.
-    pub unsafe fn bind_local<F>(&self, future: F, scheduler: S, id: Id) -> (JoinHandle<F::Output>, Option<Notified<S>>)
+    pub unsafe fn bind_local<F>(
+        &self,
+        future: F,
+        scheduler: S,
+        id: Id,
+    ) -> (JoinHandle<F::Output>, Option<Notified<S>>)
     where
         F: Future + 'static,
         F::Output: 'static,
@@ -104,7 +117,12 @@ impl<S: Schedule> OwnedTasks<S> {
         self.bind_inner(future, scheduler, id)
     }
 
-    fn bind_inner<F>(&self, future: F, scheduler: S, id: Id) -> (JoinHandle<F::Output>, Option<Notified<S>>)
+    fn bind_inner<F>(
+        &self,
+        future: F,
+        scheduler: S,
+        id: Id,
+    ) -> (JoinHandle<F::Output>, Option<Notified<S>>)
     where
         F: Future + 'static,
         F::Output: 'static,
@@ -137,7 +155,10 @@ impl<S: Schedule> OwnedTasks<S> {
         if header.owner_id.load(Ordering::Relaxed) != self.id {
             return None;
         }
-        let mut shard = self.shard(header.id).lock().unwrap_or_else(|e| e.into_inner());
+        let mut shard = self
+            .shard(header.id)
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
         if header.owner_id.load(Ordering::Relaxed) != self.id {
             return None;
         }
@@ -247,10 +268,10 @@ unsafe fn push_front(shard: &mut Shard, ptr: NonNull<Header>) {
 unsafe fn unlink(shard: &mut Shard, ptr: NonNull<Header>) {
     // SAFETY: as in `push_front`; all three nodes are linked in this shard.
     unsafe {
-        let (prev, next) = ptr.as_ref().links.with_mut(|l| {
-            let pn = ((*l).prev.take(), (*l).next.take());
-            pn
-        });
+        let (prev, next) = ptr
+            .as_ref()
+            .links
+            .with_mut(|l| ((*l).prev.take(), (*l).next.take()));
         match prev {
             Some(p) => p.as_ref().links.with_mut(|l| (*l).next = next),
             None => shard.head = next,

@@ -13,12 +13,12 @@ use std::mem::{self, ManuallyDrop};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::pin::Pin;
 use std::ptr::NonNull;
-use std::sync::atomic::AtomicU64;
 use std::task::{Context, Poll, Waker};
 
 use super::state::{State, ToIdle, ToRunning};
 use super::{waker, Id, JoinError, Notified, Schedule, Task};
 use crate::loom::cell::UnsafeCell;
+use crate::loom::sync::atomic::AtomicU64;
 
 /// Intrusive links of the owned-task list. Only touched under the lock of the
 /// list shard that owns the task.
@@ -365,7 +365,10 @@ impl<F: Future, S: Schedule> Harness<F, S> {
         }
     }
 
-    fn set_join_waker(&self, waker: Waker) -> Result<super::state::Snapshot, super::state::Snapshot> {
+    fn set_join_waker(
+        &self,
+        waker: Waker,
+    ) -> Result<super::state::Snapshot, super::state::Snapshot> {
         // SAFETY: JOIN_WAKER is clear, so the JoinHandle owns the slot.
         self.cell()
             .join_waker
@@ -399,7 +402,11 @@ unsafe fn dealloc<F: Future, S: Schedule>(ptr: NonNull<Header>) {
     unsafe { Harness::<F, S>::from_raw(ptr) }.dealloc()
 }
 
-unsafe fn try_read_output<F: Future, S: Schedule>(ptr: NonNull<Header>, dst: *mut (), waker: &Waker) {
+unsafe fn try_read_output<F: Future, S: Schedule>(
+    ptr: NonNull<Header>,
+    dst: *mut (),
+    waker: &Waker,
+) {
     // SAFETY: as in `poll`.
     let harness = unsafe { Harness::<F, S>::from_raw(ptr) };
     if !harness.can_read_output(waker) {
@@ -451,4 +458,3 @@ unsafe fn shutdown<F: Future, S: Schedule>(ptr: NonNull<Header>) {
         harness.raw().drop_reference();
     }
 }
-

@@ -40,6 +40,14 @@
 //!   `NOTIFIED` and hand the waker's reference to a new `Notified` (submit).
 //! * `transition_to_notified_by_ref` (`wake_by_ref`): as above but a submit
 //!   takes a new reference, and nothing is ever dropped.
+//! * Every wake of a task that is not complete writes the state word, even
+//!   one merged into a pending notification (it rewrites the same value).
+//!   `Waker::wake` must happen-before the start of the poll it leads to; the
+//!   state word is only ever changed by read-modify-writes, so the wake's
+//!   release write is acquired by the `transition_to_running` (or, for a
+//!   wake during a poll, the `transition_to_idle`) that follows it. A wake
+//!   that only loaded `NOTIFIED` would not be ordered before that poll, which
+//!   could miss what the waker published and return `Pending` for good.
 //! * `transition_to_notified_and_cancel` (`abort`): sets `CANCELLED`; if the
 //!   task is idle and not yet notified, also sets `NOTIFIED` with a new
 //!   reference so the scheduler polls it and finds it cancelled. A running
@@ -84,7 +92,7 @@ pub(crate) const REF_ONE: usize = 0b100_0000;
 /// Mask of the reference-count field.
 const REF_MASK: usize = !(REF_ONE - 1);
 /// The state of a new task: three references, notified, with join interest.
-const INITIAL: usize = REF_ONE * 3 | NOTIFIED | JOIN_INTEREST;
+const INITIAL: usize = (REF_ONE * 3) | NOTIFIED | JOIN_INTEREST;
 
 /// A copy of the state word.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -116,7 +124,10 @@ impl Snapshot {
         (self.0 & REF_MASK) / REF_ONE
     }
     fn ref_inc(&mut self) {
-        assert!(self.0 <= isize::MAX as usize, "task reference count overflow");
+        assert!(
+            self.0 <= isize::MAX as usize,
+            "task reference count overflow"
+        );
         self.0 += REF_ONE;
     }
     fn ref_dec(&mut self) {
@@ -296,8 +307,16 @@ impl State {
 
     pub(crate) fn transition_to_notified_by_ref(&self) -> ToNotified {
         self.fetch_update(|mut s| {
-            if s.is_complete() || s.is_notified() {
+            if s.is_complete() {
                 (None, ToNotified::DoNothing)
+            } else if s.is_notified() {
+                // Merged into the pending notification, but still written
+                // (same value): the write releases what the waker did before
+                // waking to the poll that consumes the notification, whose
+                // `transition_to_running`/`transition_to_idle` acquires it.
+                // A plain load here would let that poll miss those writes
+                // and lose the wake-up (store-buffering; found by loom).
+                (Some(s), ToNotified::DoNothing)
             } else if s.is_running() {
                 s.0 |= NOTIFIED;
                 (Some(s), ToNotified::DoNothing)
@@ -380,7 +399,9 @@ impl State {
     }
 
     pub(crate) fn ref_inc(&self) {
-        let prev = self.val.fetch_add(REF_ONE, std::sync::atomic::Ordering::Relaxed);
+        let prev = self
+            .val
+            .fetch_add(REF_ONE, std::sync::atomic::Ordering::Relaxed);
         assert!(prev <= isize::MAX as usize, "task reference count overflow");
     }
 

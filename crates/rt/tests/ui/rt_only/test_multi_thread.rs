@@ -1,0 +1,4 @@
+#[rt::test(flavor = "multi_thread")]
+async fn needs_workers() {}
+
+fn main() {}
