@@ -41,6 +41,7 @@ pub use rt_macros::{main, test};
 #[cfg(all(feature = "macros", feature = "rt", not(feature = "rt-multi-thread")))]
 pub use rt_macros::{main_rt as main, test_rt as test};
 
+pub mod io;
 #[cfg(feature = "rt")]
 pub mod runtime;
 #[cfg(feature = "rt")]

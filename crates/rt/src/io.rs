@@ -1,0 +1,23 @@
+//! Traits, helpers, and type definitions for asynchronous I/O.
+//!
+//! Mirrors `tokio::io`: the traits and [`ReadBuf`] are always available; the
+//! extension traits and utilities need the `io-util` feature. See the
+//! `rt-io` crate for where rt's buffer traits differ from the `bytes` crate.
+
+pub use rt_io::{
+    AsyncBufRead, AsyncRead, AsyncSeek, AsyncWrite, Error, ErrorKind, ReadBuf, Result, SeekFrom,
+};
+
+#[cfg(feature = "io-util")]
+pub use rt_io::{
+    copy, copy_bidirectional, copy_bidirectional_with_sizes, copy_buf, duplex, empty, join,
+    repeat, simplex, sink, split, AsyncBufReadExt, AsyncReadExt, AsyncSeekExt, AsyncWriteExt,
+    BufReader, BufStream, BufWriter, DuplexStream, Empty, Join, Lines, ReadHalf, Repeat,
+    SimplexStream, Sink, Split, Take, WriteHalf,
+};
+
+#[cfg(feature = "io-util")]
+pub use rt_io::{Buf, BufMut};
+
+#[cfg(feature = "futures-io")]
+pub use rt_io::compat;
