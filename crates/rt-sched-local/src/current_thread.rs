@@ -41,7 +41,9 @@ use std::time::Duration;
 
 use concurrent_queue::ConcurrentQueue;
 use rt_task::context;
-use rt_task::{coop, Id, JoinHandle, Notified, OwnedTasks, Park, ParkThread, Schedule, Task, Unpark};
+use rt_task::{
+    coop, Id, JoinHandle, Notified, OwnedTasks, Park, ParkThread, Schedule, Task, Unpark,
+};
 
 /// Configuration of a current-thread scheduler.
 #[derive(Clone)]
@@ -128,7 +130,10 @@ impl<P: Park + Send + 'static> CurrentThread<P> {
     ///
     /// Panics if `event_interval` or `global_queue_interval` is zero.
     pub fn new(driver: P, config: Config) -> (CurrentThread<P>, Arc<Handle>) {
-        assert!(config.event_interval > 0, "event_interval must be greater than 0");
+        assert!(
+            config.event_interval > 0,
+            "event_interval must be greater than 0"
+        );
         assert!(
             config.global_queue_interval > 0,
             "global_queue_interval must be greater than 0"
@@ -203,7 +208,12 @@ impl<P: Park + Send + 'static> CurrentThread<P> {
         }
     }
 
-    fn drive<F: Future>(&self, core: Box<Core>, driver: P, mut future: std::pin::Pin<&mut F>) -> F::Output {
+    fn drive<F: Future>(
+        &self,
+        core: Box<Core>,
+        driver: P,
+        mut future: std::pin::Pin<&mut F>,
+    ) -> F::Output {
         struct PutBack<'a, P: Park + Send + 'static> {
             sched: &'a CurrentThread<P>,
             ctx: &'a Ctx,
@@ -211,7 +221,9 @@ impl<P: Park + Send + 'static> CurrentThread<P> {
         }
         impl<P: Park + Send + 'static> Drop for PutBack<'_, P> {
             fn drop(&mut self) {
-                if let (Some(core), Some(driver)) = (self.ctx.core.borrow_mut().take(), self.driver.take()) {
+                if let (Some(core), Some(driver)) =
+                    (self.ctx.core.borrow_mut().take(), self.driver.take())
+                {
                     self.sched.put_core(core, driver);
                 }
             }
@@ -344,7 +356,11 @@ impl Ctx {
                     f();
                 }
                 // Re-check after the hook: it may have spawned work.
-                let idle = self.core.borrow().as_ref().is_some_and(|c| c.tasks.is_empty())
+                let idle = self
+                    .core
+                    .borrow()
+                    .as_ref()
+                    .is_some_and(|c| c.tasks.is_empty())
                     && handle.inject.is_empty()
                     && !handle.woken.load(Ordering::Acquire);
                 let r = if idle {
@@ -394,7 +410,8 @@ impl Handle {
         F::Output: 'static,
     {
         // SAFETY: forwarded from the caller's contract.
-        let (join, notified) = unsafe { self.owned.bind_local(future, Scheduler(self.clone()), id) };
+        let (join, notified) =
+            unsafe { self.owned.bind_local(future, Scheduler(self.clone()), id) };
         self.metrics.spawned.fetch_add(1, Ordering::Relaxed);
         if let Some(n) = notified {
             Scheduler(self.clone()).schedule(n);
@@ -440,7 +457,8 @@ impl Handle {
 
 impl fmt::Debug for Handle {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("current_thread::Handle").finish_non_exhaustive()
+        f.debug_struct("current_thread::Handle")
+            .finish_non_exhaustive()
     }
 }
 

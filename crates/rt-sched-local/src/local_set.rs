@@ -4,7 +4,7 @@
 //!
 //! The set's tasks are polled only while the set itself is polled: by
 //! awaiting the `LocalSet`, by [`LocalSet::run_until`], or by
-//! [`LocalSet::block_on`]. While it runs, the set registers its context in
+//! the facade's `LocalSet::block_on`. While it runs, the set registers its context in
 //! rt-task's scheduler slot, so `spawn_local` finds it and a wake-up on this
 //! thread pushes onto the set's local queue. A wake-up from another thread
 //! pushes onto the shared remote queue and wakes the task (or thread) that is
@@ -41,7 +41,7 @@ const REMOTE_FIRST_INTERVAL: u8 = 31;
 ///
 /// Use it to run `!Send` futures: spawn them with [`LocalSet::spawn_local`]
 /// or [`spawn_local`] (from inside the set), and drive the set with
-/// [`LocalSet::run_until`], [`LocalSet::block_on`] or by awaiting it.
+/// [`LocalSet::run_until`] or by awaiting it.
 pub struct LocalSet {
     tick: Cell<u8>,
     context: Rc<LocalCtx>,
@@ -211,7 +211,11 @@ impl LocalCtx {
         // SAFETY: this context belongs to a `!Send` LocalSet on the current
         // thread; its notifications are only run by `LocalSet::tick` on
         // this thread, and the set shuts its tasks down on this thread.
-        let (join, notified) = unsafe { self.shared.owned.bind_local(future, sched.clone(), Id::next()) };
+        let (join, notified) = unsafe {
+            self.shared
+                .owned
+                .bind_local(future, sched.clone(), Id::next())
+        };
         if let Some(n) = notified {
             sched.schedule(n);
         }
@@ -244,7 +248,8 @@ where
     F::Output: 'static,
 {
     let mut future = Some(future);
-    let res = context::with_scheduler::<LocalCtx, _>(|ctx| ctx.map(|c| c.spawn(future.take().unwrap())));
+    let res =
+        context::with_scheduler::<LocalCtx, _>(|ctx| ctx.map(|c| c.spawn(future.take().unwrap())));
     res.ok_or_else(|| future.take().unwrap())
 }
 

@@ -6,7 +6,7 @@
 //! * the contracts between the layers: [`Schedule`] (what a task asks of its
 //!   scheduler) and [`Park`]/[`Unpark`] (what a driver offers a scheduler),
 //!   with [`ParkThread`];
-//! * the cooperative budget ([`coop`]), [`yield_now`], [`task_local!`], and
+//! * the cooperative budget ([`coop`]), [`yield_now`], [`task_local!`](macro@task_local), and
 //!   the one thread-local runtime [`context`].
 #![deny(unsafe_op_in_unsafe_fn)]
 #![warn(missing_docs)]

@@ -50,7 +50,7 @@ macro_rules! __task_local_inner {
     };
 }
 
-/// A key for task-local data, declared with [`task_local!`](crate::task_local).
+/// A key for task-local data, declared with [`task_local!`](macro@crate::task_local).
 pub struct LocalKey<T: 'static> {
     inner: &'static StdLocalKey<RefCell<Option<T>>>,
 }

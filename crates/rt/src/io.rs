@@ -10,10 +10,10 @@ pub use rt_io::{
 
 #[cfg(feature = "io-util")]
 pub use rt_io::{
-    copy, copy_bidirectional, copy_bidirectional_with_sizes, copy_buf, duplex, empty, join,
-    repeat, simplex, sink, split, AsyncBufReadExt, AsyncReadExt, AsyncSeekExt, AsyncWriteExt,
-    BufReader, BufStream, BufWriter, DuplexStream, Empty, Join, Lines, ReadHalf, Repeat,
-    SimplexStream, Sink, Split, Take, WriteHalf,
+    copy, copy_bidirectional, copy_bidirectional_with_sizes, copy_buf, duplex, empty, join, repeat,
+    simplex, sink, split, AsyncBufReadExt, AsyncReadExt, AsyncSeekExt, AsyncWriteExt, BufReader,
+    BufStream, BufWriter, DuplexStream, Empty, Join, Lines, ReadHalf, Repeat, SimplexStream, Sink,
+    Split, Take, WriteHalf,
 };
 
 #[cfg(feature = "io-util")]
