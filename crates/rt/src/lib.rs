@@ -47,6 +47,12 @@ pub mod runtime;
 #[cfg(feature = "rt")]
 pub mod task;
 
+/// Utilities for tracking time (Tokio's `time` module).
+#[cfg(feature = "time")]
+pub mod time {
+    pub use rt_timer::time::*;
+}
+
 #[cfg(feature = "rt")]
 pub use task::spawn;
 

@@ -241,7 +241,9 @@ impl Builder {
         let (driver, driver_handles) = Driver::new(&DriverConfig {
             enable_io: self.enable_io,
             enable_time: self.enable_time,
+            enable_pausing: cfg!(feature = "test-util"),
             start_paused: self.start_paused,
+            shards: 1,
         })?;
         let blocking_pool = rt_blocking::BlockingPool::new(self.blocking_config());
         let spawner = Arc::new(blocking_pool.spawner());
@@ -262,6 +264,8 @@ impl Builder {
                 },
                 blocking: spawner.clone(),
                 drivers,
+                #[cfg(feature = "time")]
+                time: driver_handles.time,
                 id: Id::next(),
             }),
         };

@@ -1,41 +1,116 @@
-//! The driver stack the facade builds from the outside in. With only the
-//! scheduler and blocking pool compiled in, the stack is a thread parker.
+//! The driver stack the facade builds from the outside in:
+//! `rt_timer::Driver<IoStack>` when time is enabled, else `IoStack`; the
+//! I/O stack is a thread parker until the reactor is compiled in.
 
 use std::io;
 use std::time::Duration;
 
+use rt_task::context::{AnyHandle, Driver as Slot};
 use rt_task::{Park, ParkThread, Unpark, UnparkThread};
+
+/// The bottom of the stack: what blocks the thread.
+#[derive(Debug)]
+pub(crate) enum IoStack {
+    Thread(ParkThread),
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum IoUnpark {
+    Thread(UnparkThread),
+}
 
 /// The runtime's driver: the `Park` a scheduler blocks on.
 #[derive(Debug)]
 pub(crate) enum Driver {
-    Thread(ParkThread),
+    Plain(IoStack),
+    #[cfg(feature = "time")]
+    Time(rt_timer::Driver<IoStack>),
 }
 
 /// Wakes a [`Driver`].
 #[derive(Debug, Clone)]
 pub(crate) enum DriverUnpark {
-    Thread(UnparkThread),
+    Plain(IoUnpark),
+    #[cfg(feature = "time")]
+    Time(rt_timer::TimerUnpark<IoUnpark>),
 }
 
 /// Driver handles to install in the context slots.
 #[derive(Default, Clone)]
 pub(crate) struct DriverHandles {
-    pub(crate) drivers: [Option<rt_task::context::AnyHandle>; 4],
+    pub(crate) drivers: [Option<AnyHandle>; 4],
+    #[cfg(feature = "time")]
+    pub(crate) time: Option<rt_timer::Handle>,
 }
 
 pub(crate) struct DriverConfig {
     #[allow(dead_code)]
     pub(crate) enable_io: bool,
-    #[allow(dead_code)]
     pub(crate) enable_time: bool,
+    /// Whether the clock may be paused (current-thread with `test-util`).
+    #[allow(dead_code)]
+    pub(crate) enable_pausing: bool,
     #[allow(dead_code)]
     pub(crate) start_paused: bool,
+    /// Timer shards (the worker count).
+    #[allow(dead_code)]
+    pub(crate) shards: usize,
 }
 
 impl Driver {
-    pub(crate) fn new(_cfg: &DriverConfig) -> io::Result<(Driver, DriverHandles)> {
-        Ok((Driver::Thread(ParkThread::new()), DriverHandles::default()))
+    pub(crate) fn new(cfg: &DriverConfig) -> io::Result<(Driver, DriverHandles)> {
+        #[allow(unused_mut)]
+        let mut handles = DriverHandles::default();
+        let io = IoStack::Thread(ParkThread::new());
+        #[cfg(feature = "time")]
+        if cfg.enable_time {
+            let clock = rt_timer::Clock::new(cfg.enable_pausing, cfg.start_paused);
+            let (driver, handle) = rt_timer::Builder::new()
+                .clock(clock)
+                .shards(cfg.shards)
+                .build(io);
+            handles.drivers[Slot::Time as usize] = Some(handle.clone().into_context());
+            handles.time = Some(handle);
+            return Ok((Driver::Time(driver), handles));
+        }
+        let _ = (cfg.enable_time, Slot::Time);
+        Ok((Driver::Plain(io), handles))
+    }
+}
+
+impl Park for IoStack {
+    type Unpark = IoUnpark;
+
+    fn unpark(&self) -> IoUnpark {
+        match self {
+            IoStack::Thread(p) => IoUnpark::Thread(p.unpark()),
+        }
+    }
+
+    fn park(&mut self) -> io::Result<()> {
+        match self {
+            IoStack::Thread(p) => p.park(),
+        }
+    }
+
+    fn park_timeout(&mut self, d: Duration) -> io::Result<()> {
+        match self {
+            IoStack::Thread(p) => p.park_timeout(d),
+        }
+    }
+
+    fn shutdown(&mut self) {
+        match self {
+            IoStack::Thread(p) => p.shutdown(),
+        }
+    }
+}
+
+impl Unpark for IoUnpark {
+    fn unpark(&self) {
+        match self {
+            IoUnpark::Thread(u) => u.unpark(),
+        }
     }
 }
 
@@ -44,25 +119,33 @@ impl Park for Driver {
 
     fn unpark(&self) -> DriverUnpark {
         match self {
-            Driver::Thread(p) => DriverUnpark::Thread(p.unpark()),
+            Driver::Plain(p) => DriverUnpark::Plain(p.unpark()),
+            #[cfg(feature = "time")]
+            Driver::Time(t) => DriverUnpark::Time(t.unpark()),
         }
     }
 
     fn park(&mut self) -> io::Result<()> {
         match self {
-            Driver::Thread(p) => p.park(),
+            Driver::Plain(p) => p.park(),
+            #[cfg(feature = "time")]
+            Driver::Time(t) => t.park(),
         }
     }
 
     fn park_timeout(&mut self, d: Duration) -> io::Result<()> {
         match self {
-            Driver::Thread(p) => p.park_timeout(d),
+            Driver::Plain(p) => p.park_timeout(d),
+            #[cfg(feature = "time")]
+            Driver::Time(t) => t.park_timeout(d),
         }
     }
 
     fn shutdown(&mut self) {
         match self {
-            Driver::Thread(p) => p.shutdown(),
+            Driver::Plain(p) => p.shutdown(),
+            #[cfg(feature = "time")]
+            Driver::Time(t) => t.shutdown(),
         }
     }
 }
@@ -70,7 +153,9 @@ impl Park for Driver {
 impl Unpark for DriverUnpark {
     fn unpark(&self) {
         match self {
-            DriverUnpark::Thread(u) => u.unpark(),
+            DriverUnpark::Plain(u) => u.unpark(),
+            #[cfg(feature = "time")]
+            DriverUnpark::Time(u) => u.unpark(),
         }
     }
 }

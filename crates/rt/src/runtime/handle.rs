@@ -36,7 +36,41 @@ pub(crate) struct HandleInner {
     pub(crate) scheduler: Scheduler,
     pub(crate) blocking: Arc<rt_blocking::Spawner>,
     pub(crate) drivers: [Option<context::AnyHandle>; 4],
+    #[cfg(feature = "time")]
+    pub(crate) time: Option<rt_timer::Handle>,
     pub(crate) id: NonZeroU64,
+}
+
+impl HandleInner {
+    /// Runs `func` on the blocking pool. While it is queued or running,
+    /// a paused clock does not auto-advance (the closure may be about to
+    /// produce the event a task waits for).
+    pub(crate) fn spawn_blocking<F, R>(&self, func: F) -> JoinHandle<R>
+    where
+        F: FnOnce() -> R + Send + 'static,
+        R: Send + 'static,
+    {
+        #[cfg(feature = "time")]
+        if let Some(time) = self
+            .time
+            .as_ref()
+            .filter(|t| t.clock().is_pausing_enabled())
+        {
+            struct Allow(rt_timer::Handle);
+            impl Drop for Allow {
+                fn drop(&mut self) {
+                    self.0.allow_auto_advance();
+                }
+            }
+            time.inhibit_auto_advance();
+            let allow = Allow(time.clone());
+            return self.blocking.spawn_blocking(move || {
+                let _allow = allow;
+                func()
+            });
+        }
+        self.blocking.spawn_blocking(func)
+    }
 }
 
 impl HandleInner {
@@ -128,7 +162,7 @@ impl Handle {
         F: FnOnce() -> R + Send + 'static,
         R: Send + 'static,
     {
-        self.inner.blocking.spawn_blocking(func)
+        self.inner.spawn_blocking(func)
     }
 
     /// Runs a future to completion on this handle's runtime.

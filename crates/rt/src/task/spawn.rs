@@ -63,5 +63,9 @@ where
     F: FnOnce() -> R + Send + 'static,
     R: Send + 'static,
 {
-    rt_blocking::spawn_blocking(f)
+    let mut f = Some(f);
+    match with_current(|h| h.map(|h| h.spawn_blocking(f.take().unwrap()))) {
+        Some(j) => j,
+        None => rt_blocking::spawn_blocking(f.take().unwrap()),
+    }
 }
