@@ -43,11 +43,20 @@
 //! * `read_buf`, `write_buf` and `write_all_buf` take this crate's [`Buf`] /
 //!   [`BufMut`] instead of the `bytes` crate's traits (see [`buf`] and the
 //!   crate README).
-//! * Standard I/O (`stdin`, `stdout`, `stderr`) is not provided yet.
 //! * `duplex`, `simplex`, `SimplexStream::new_unsplit` and
 //!   `copy_bidirectional_with_sizes` panic on a zero buffer size instead of
 //!   hanging.
-//! * The cooperative task budget is not consumed yet.
+//!
+//! # Standard I/O and the cooperative budget
+//!
+//! With the feature `io-std`, `stdin()`, `stdout()` and `stderr()` run
+//! their blocking reads and writes on the current runtime's blocking pool
+//! (on a helper thread when no rt runtime is current).
+//!
+//! `copy`, `copy_buf`, `copy_bidirectional`, the in-memory pipes
+//! (`duplex`, `simplex`) and `empty`, `sink`, `repeat` spend the task's
+//! cooperative budget (`rt_task::coop`), so a task copying between
+//! always-ready ends still yields to its peers inside an rt runtime.
 
 #![warn(missing_docs, missing_debug_implementations)]
 #![deny(unsafe_op_in_unsafe_fn)]
@@ -63,6 +72,11 @@ mod util;
 
 #[cfg(feature = "futures-io")]
 pub mod compat;
+
+#[cfg(feature = "io-std")]
+mod stdio;
+#[cfg(feature = "io-std")]
+pub use stdio::{stderr, stdin, stdout, Stderr, Stdin, Stdout};
 
 pub use std::io::{Error, ErrorKind, Result, SeekFrom};
 

@@ -21,3 +21,17 @@ pub use rt_io::{Buf, BufMut};
 
 #[cfg(feature = "futures-io")]
 pub use rt_io::compat;
+
+#[cfg(feature = "io-std")]
+pub use rt_io::{stderr, stdin, stdout, Stderr, Stdin, Stdout};
+
+#[cfg(feature = "net")]
+pub use rt_reactor::{Interest, Ready};
+
+/// Asynchronous I/O on raw Unix file descriptors.
+#[cfg(all(unix, feature = "net"))]
+pub mod unix {
+    pub use rt_reactor::{
+        AsyncFd, AsyncFdReadyGuard, AsyncFdReadyMutGuard, AsyncFdTryNewError, TryIoError,
+    };
+}

@@ -42,6 +42,11 @@ pub use rt_macros::{main, test};
 pub use rt_macros::{main_rt as main, test_rt as test};
 
 pub mod io;
+/// TCP/UDP/Unix bindings (Tokio's `net` module).
+#[cfg(feature = "net")]
+pub mod net {
+    pub use rt_net::*;
+}
 #[cfg(feature = "rt")]
 pub mod runtime;
 #[cfg(feature = "rt")]

@@ -108,11 +108,15 @@ impl CopyBuffer {
         W: AsyncWrite + ?Sized,
     {
         loop {
+            // One unit of the cooperative budget per round: a copy between
+            // always-ready ends still yields to other tasks. The unit is
+            // given back if the round makes no progress.
+            let coop = ready!(rt_task::coop::poll_proceed(cx));
             if self.pos == self.cap && !self.read_done {
                 self.pos = 0;
                 self.cap = 0;
                 match self.poll_fill_buf(cx, reader.as_mut()) {
-                    Poll::Ready(Ok(())) => {}
+                    Poll::Ready(Ok(())) => coop.made_progress(),
                     Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
                     Poll::Pending => {
                         if self.need_flush {
@@ -135,6 +139,7 @@ impl CopyBuffer {
                 self.pos += n;
                 self.amt += n as u64;
                 self.need_flush = true;
+                coop.made_progress();
             }
 
             if self.pos == self.cap && self.read_done {
@@ -235,6 +240,8 @@ where
     let mut amt: u64 = 0;
     let mut need_flush = false;
     poll_fn(|cx| loop {
+        // One unit of the cooperative budget per round (see `poll_copy`).
+        let coop = ready!(rt_task::coop::poll_proceed(cx));
         let mut reader = Pin::new(&mut *reader);
         let mut writer = Pin::new(&mut *writer);
         let available = match reader.as_mut().poll_fill_buf(cx) {
@@ -260,6 +267,7 @@ where
         reader.as_mut().consume(n);
         amt += n as u64;
         need_flush = true;
+        coop.made_progress();
     })
     .await
 }

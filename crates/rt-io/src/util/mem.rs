@@ -24,7 +24,7 @@ use std::collections::VecDeque;
 use std::io::{self, IoSlice};
 use std::pin::Pin;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::task::{Context, Poll, Waker};
+use std::task::{ready, Context, Poll, Waker};
 
 /// A bidirectional pipe to read and write bytes in memory.
 ///
@@ -235,6 +235,7 @@ impl SimplexStream {
         cx: &mut Context<'_>,
         buf: &mut ReadBuf<'_>,
     ) -> Poll<io::Result<()>> {
+        let coop = ready!(rt_task::coop::poll_proceed(cx));
         if !self.buffer.is_empty() {
             let n = self.buffer.len().min(buf.remaining());
             let (front, back) = self.buffer.as_slices();
@@ -245,8 +246,10 @@ impl SimplexStream {
             if n > 0 {
                 wake(&mut self.write_waker);
             }
+            coop.made_progress();
             Poll::Ready(Ok(()))
         } else if self.is_closed {
+            coop.made_progress();
             Poll::Ready(Ok(()))
         } else {
             park(&mut self.read_waker, cx);
@@ -269,16 +272,22 @@ impl SimplexStream {
     }
 
     fn poll_write_internal(&mut self, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+        let coop = ready!(rt_task::coop::poll_proceed(cx));
         if buf.is_empty() && !self.is_closed {
             return Poll::Ready(Ok(0));
         }
         let available = match self.poll_space(cx) {
             Poll::Ready(Ok(available)) => available,
-            other => return other,
+            Poll::Ready(Err(e)) => {
+                coop.made_progress();
+                return Poll::Ready(Err(e));
+            }
+            Poll::Pending => return Poll::Pending,
         };
         let n = buf.len().min(available);
         self.buffer.extend(&buf[..n]);
         wake(&mut self.read_waker);
+        coop.made_progress();
         Poll::Ready(Ok(n))
     }
 
@@ -287,12 +296,17 @@ impl SimplexStream {
         cx: &mut Context<'_>,
         bufs: &[IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
+        let coop = ready!(rt_task::coop::poll_proceed(cx));
         if bufs.iter().all(|b| b.is_empty()) && !self.is_closed {
             return Poll::Ready(Ok(0));
         }
         let mut available = match self.poll_space(cx) {
             Poll::Ready(Ok(available)) => available,
-            other => return other,
+            Poll::Ready(Err(e)) => {
+                coop.made_progress();
+                return Poll::Ready(Err(e));
+            }
+            Poll::Pending => return Poll::Pending,
         };
         let mut n = 0;
         for b in bufs {
@@ -305,6 +319,7 @@ impl SimplexStream {
             n += take;
         }
         wake(&mut self.read_waker);
+        coop.made_progress();
         Poll::Ready(Ok(n))
     }
 }

@@ -4,6 +4,18 @@
 /// Buffer size of `BufReader`, `BufWriter`, `copy` and `copy_bidirectional`.
 pub(crate) const DEFAULT_BUF_SIZE: usize = 8 * 1024;
 
+/// Spends one unit of the task's cooperative budget (rt-task's `coop`):
+/// `Pending` (with the task woken) once the budget is exhausted. For
+/// operations that always complete, so the unit is kept.
+#[inline]
+pub(crate) fn poll_proceed_and_make_progress(
+    cx: &mut std::task::Context<'_>,
+) -> std::task::Poll<()> {
+    let coop = std::task::ready!(rt_task::coop::poll_proceed(cx));
+    coop.made_progress();
+    std::task::Poll::Ready(())
+}
+
 mod async_buf_read_ext;
 mod async_read_ext;
 mod async_seek_ext;

@@ -1,6 +1,7 @@
 //! The driver stack the facade builds from the outside in:
 //! `rt_timer::Driver<IoStack>` when time is enabled, else `IoStack`; the
-//! I/O stack is a thread parker until the reactor is compiled in.
+//! I/O stack is the mio reactor when I/O is enabled (feature `net`), else a
+//! thread parker.
 
 use std::io;
 use std::time::Duration;
@@ -12,11 +13,15 @@ use rt_task::{Park, ParkThread, Unpark, UnparkThread};
 #[derive(Debug)]
 pub(crate) enum IoStack {
     Thread(ParkThread),
+    #[cfg(feature = "net")]
+    Io(rt_reactor::Driver),
 }
 
 #[derive(Debug, Clone)]
 pub(crate) enum IoUnpark {
     Thread(UnparkThread),
+    #[cfg(feature = "net")]
+    Io(rt_reactor::Unparker),
 }
 
 /// The runtime's driver: the `Park` a scheduler blocks on.
@@ -61,7 +66,7 @@ impl Driver {
     pub(crate) fn new(cfg: &DriverConfig) -> io::Result<(Driver, DriverHandles)> {
         #[allow(unused_mut)]
         let mut handles = DriverHandles::default();
-        let io = IoStack::Thread(ParkThread::new());
+        let io = Self::io_stack(cfg, &mut handles)?;
         #[cfg(feature = "time")]
         if cfg.enable_time {
             let clock = rt_timer::Clock::new(cfg.enable_pausing, cfg.start_paused);
@@ -78,30 +83,51 @@ impl Driver {
     }
 }
 
+impl Driver {
+    #[allow(unused_variables)]
+    fn io_stack(cfg: &DriverConfig, handles: &mut DriverHandles) -> io::Result<IoStack> {
+        #[cfg(feature = "net")]
+        if cfg.enable_io {
+            let driver = rt_reactor::Driver::new()?;
+            handles.drivers[Slot::Io as usize] = Some(driver.handle().to_context_handle());
+            return Ok(IoStack::Io(driver));
+        }
+        Ok(IoStack::Thread(ParkThread::new()))
+    }
+}
+
 impl Park for IoStack {
     type Unpark = IoUnpark;
 
     fn unpark(&self) -> IoUnpark {
         match self {
             IoStack::Thread(p) => IoUnpark::Thread(p.unpark()),
+            #[cfg(feature = "net")]
+            IoStack::Io(d) => IoUnpark::Io(d.unpark()),
         }
     }
 
     fn park(&mut self) -> io::Result<()> {
         match self {
             IoStack::Thread(p) => p.park(),
+            #[cfg(feature = "net")]
+            IoStack::Io(io) => io.park(),
         }
     }
 
     fn park_timeout(&mut self, d: Duration) -> io::Result<()> {
         match self {
             IoStack::Thread(p) => p.park_timeout(d),
+            #[cfg(feature = "net")]
+            IoStack::Io(io) => io.park_timeout(d),
         }
     }
 
     fn shutdown(&mut self) {
         match self {
             IoStack::Thread(p) => p.shutdown(),
+            #[cfg(feature = "net")]
+            IoStack::Io(io) => io.shutdown(),
         }
     }
 }
@@ -110,6 +136,8 @@ impl Unpark for IoUnpark {
     fn unpark(&self) {
         match self {
             IoUnpark::Thread(u) => u.unpark(),
+            #[cfg(feature = "net")]
+            IoUnpark::Io(u) => u.unpark(),
         }
     }
 }

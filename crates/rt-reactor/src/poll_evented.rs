@@ -1,0 +1,154 @@
+//! `PollEvented`: a mio source owned together with its registration.
+
+use std::fmt;
+use std::io::{self, IoSlice, Read, Write};
+use std::ops::Deref;
+use std::task::{ready, Context, Poll};
+
+use mio::event::Source;
+
+use crate::driver::Handle;
+use crate::{Interest, Registration};
+
+/// A mio [`Source`] registered with the I/O driver.
+///
+/// Internal building block of rt's socket, pipe and signal types: it owns
+/// the source, deregisters it on drop, and offers readiness-driven read and
+/// write loops. It dereferences to the source for option getters/setters.
+///
+/// The read and write loops clear readiness not only on `WouldBlock` but
+/// also after a short read or write (fewer bytes than asked for), which on
+/// the supported platforms means the kernel buffer was drained or filled:
+/// this saves the extra system call that would return `WouldBlock`. The
+/// tick check keeps that safe (see `scheduled_io.rs`).
+pub struct PollEvented<E: Source> {
+    io: Option<E>,
+    registration: Registration,
+}
+
+impl<E: Source> PollEvented<E> {
+    /// Registers `io` for reading and writing with the current driver.
+    #[track_caller]
+    pub fn new(io: E) -> io::Result<Self> {
+        PollEvented::new_with_interest(io, Interest::READABLE | Interest::WRITABLE)
+    }
+
+    /// Registers `io` for `interest` with the current driver
+    /// ([`Handle::current`]).
+    #[track_caller]
+    pub fn new_with_interest(io: E, interest: Interest) -> io::Result<Self> {
+        Self::new_with_interest_and_handle(io, interest, Handle::current())
+    }
+
+    /// Registers `io` for `interest` with the driver of `handle`.
+    pub fn new_with_interest_and_handle(
+        mut io: E,
+        interest: Interest,
+        handle: Handle,
+    ) -> io::Result<Self> {
+        let registration = Registration::new_with_interest_and_handle(&mut io, interest, handle)?;
+        Ok(PollEvented {
+            io: Some(io),
+            registration,
+        })
+    }
+
+    /// The registration (readiness, `try_io`, `async_io`, …).
+    pub fn registration(&self) -> &Registration {
+        &self.registration
+    }
+
+    /// Deregisters the source and returns it.
+    pub fn into_inner(mut self) -> io::Result<E> {
+        let mut io = self.io.take().expect("PollEvented: source already taken");
+        self.registration.deregister(&mut io)?;
+        Ok(io)
+    }
+
+    fn io(&self) -> &E {
+        self.io.as_ref().expect("PollEvented: source already taken")
+    }
+
+    /// Reads into `buf` once data is ready.
+    pub fn poll_read<'a>(&'a self, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<io::Result<usize>>
+    where
+        &'a E: Read + 'a,
+    {
+        let len = buf.len();
+        loop {
+            let ev = ready!(self.registration.poll_read_ready(cx))?;
+            match Read::read(&mut self.io(), buf) {
+                Ok(n) => {
+                    if n > 0 && n < len {
+                        self.registration.clear_readiness(ev);
+                    }
+                    return Poll::Ready(Ok(n));
+                }
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                    self.registration.clear_readiness(ev);
+                }
+                Err(e) => return Poll::Ready(Err(e)),
+            }
+        }
+    }
+
+    /// Writes `buf` once the source is writable.
+    pub fn poll_write<'a>(&'a self, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>>
+    where
+        &'a E: Write + 'a,
+    {
+        let len = buf.len();
+        loop {
+            let ev = ready!(self.registration.poll_write_ready(cx))?;
+            match Write::write(&mut self.io(), buf) {
+                Ok(n) => {
+                    if n > 0 && n < len {
+                        self.registration.clear_readiness(ev);
+                    }
+                    return Poll::Ready(Ok(n));
+                }
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                    self.registration.clear_readiness(ev);
+                }
+                Err(e) => return Poll::Ready(Err(e)),
+            }
+        }
+    }
+
+    /// Writes `bufs` (vectored) once the source is writable.
+    pub fn poll_write_vectored<'a>(
+        &'a self,
+        cx: &mut Context<'_>,
+        bufs: &[IoSlice<'_>],
+    ) -> Poll<io::Result<usize>>
+    where
+        &'a E: Write + 'a,
+    {
+        self.registration
+            .poll_write_io(cx, || Write::write_vectored(&mut self.io(), bufs))
+    }
+}
+
+impl<E: Source> Deref for PollEvented<E> {
+    type Target = E;
+
+    fn deref(&self) -> &E {
+        self.io()
+    }
+}
+
+impl<E: Source> Drop for PollEvented<E> {
+    fn drop(&mut self) {
+        if let Some(mut io) = self.io.take() {
+            // Deregister before the fd closes: the registration's slot is
+            // freed right after, and the fd number may be reused at once.
+            let _ = self.registration.deregister(&mut io);
+        }
+    }
+}
+
+impl<E: Source + fmt::Debug> fmt::Debug for PollEvented<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PollEvented").field("io", &self.io).finish()
+    }
+}
