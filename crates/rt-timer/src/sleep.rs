@@ -196,10 +196,10 @@ impl Sleep {
 
     /// The `Sleep` minus the pin: callers must never move `entry`.
     fn project(self: Pin<&mut Self>) -> &mut Sleep {
+        // `Sleep` is `!Unpin` thanks to the entry, so the reference is not
+        // assumed unique over the entry, which the driver may read.
         // SAFETY: nothing moves out of the returned reference: callers only
-        // assign the plain fields and use `entry` through shared references
-        // (`Sleep` is `!Unpin` thanks to the entry, so the reference is not
-        // assumed unique over the entry, which the driver may read).
+        // assign the plain fields and use `entry` through shared references.
         unsafe { self.get_unchecked_mut() }
     }
 

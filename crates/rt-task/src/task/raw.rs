@@ -249,10 +249,12 @@ impl<F: Future, S: Schedule> Harness<F, S> {
                 // SAFETY: we hold RUNNING, which grants exclusive access to
                 // the stage; the cell is heap-allocated and never moves, so
                 // the future is pinned.
-                match unsafe { &mut *stage } {
-                    Stage::Running(fut) => unsafe { Pin::new_unchecked(fut) }.poll(cx),
-                    _ => unreachable!("task polled after completion"),
-                }
+                let stage = unsafe { &mut *stage };
+                let Stage::Running(fut) = stage else {
+                    unreachable!("task polled after completion");
+                };
+                // SAFETY: (as above) the future lives in the never-moved cell.
+                unsafe { Pin::new_unchecked(fut) }.poll(cx)
             })
         }));
         let output = match res {
@@ -438,11 +440,10 @@ unsafe fn drop_join_handle<F: Future, S: Schedule>(ptr: NonNull<Header>) {
         let _ = catch_unwind(AssertUnwindSafe(|| harness.set_stage(Stage::Consumed)));
     } else {
         // We cleared JOIN_WAKER with JOIN_INTEREST: the slot is ours again.
-        // SAFETY: see above.
-        let old = harness
-            .cell()
-            .join_waker
-            .with_mut(|w| unsafe { (*w).take() });
+        let old = harness.cell().join_waker.with_mut(|w| {
+            // SAFETY: see above; no other side touches the slot now.
+            unsafe { (*w).take() }
+        });
         drop(old);
     }
     harness.raw().drop_reference();
