@@ -49,6 +49,12 @@ pub mod net {
 }
 #[cfg(feature = "rt")]
 pub mod runtime;
+/// Synchronization primitives for use in asynchronous contexts (Tokio's
+/// `sync` module). They work under any executor.
+#[cfg(feature = "sync")]
+pub mod sync {
+    pub use rt_sync::*;
+}
 #[cfg(feature = "rt")]
 pub mod task;
 
