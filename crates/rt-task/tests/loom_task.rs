@@ -11,7 +11,15 @@
 //! once (the scheduler value stored in a cell counts its own drop), the run
 //! queue is empty and the owned list is empty. The futures, wakers and the
 //! scheduler hold `loom::sync::Arc`s, so a leaked cell, waker or output makes
-//! loom report "Arc leaked" at the end of the execution.
+//! loom report "Arc leaked" at the end of the execution. The scheduler value
+//! in each cell also carries a loom `UnsafeCell` that is read on every
+//! `schedule`/`release` and written when the cell is freed, so loom checks
+//! that the freeing thread happens-after every earlier use of the cell.
+//!
+//! loom cannot see a real use-after-free; for that, the same models run
+//! under AddressSanitizer on nightly:
+//! `RUSTFLAGS="--cfg rt_loom -Zsanitizer=address" LOOM_MAX_PREEMPTIONS=2
+//! cargo +nightly test --release -p rt-task --test loom_task --target x86_64-unknown-linux-gnu`.
 //!
 //! The counters are plain std atomics inside a loom `Arc`: they are pure
 //! bookkeeping, read only after every thread was joined, so they need no
@@ -29,6 +37,7 @@ use std::sync::atomic::Ordering::SeqCst;
 use std::task::{Context, Poll, RawWaker, RawWakerVTable, Waker};
 use std::time::Duration;
 
+use loom::cell::UnsafeCell;
 use loom::sync::atomic::AtomicBool;
 use loom::sync::atomic::Ordering::Relaxed;
 use loom::sync::{Arc, Mutex};
@@ -148,22 +157,54 @@ struct Shared {
 
 /// The scheduler value stored in a task cell. One per task (not `Clone`), so
 /// its drop is the cell's free. A newtype because `Schedule` is foreign.
-struct TaskSched(Arc<Shared>);
+///
+/// `touched` makes the free visible to loom: every `schedule`/`release` (made
+/// through the cell, on any thread) reads it, and the drop writes it. loom
+/// reports a causality violation unless the thread that frees the cell
+/// happens-after every earlier use of it, which is what the final reference
+/// decrement must guarantee (loom does not track plain heap frees itself).
+struct TaskSched {
+    shared: Arc<Shared>,
+    touched: UnsafeCell<usize>,
+}
+
+impl TaskSched {
+    fn new(shared: &Arc<Shared>) -> TaskSched {
+        TaskSched {
+            shared: shared.clone(),
+            touched: UnsafeCell::new(0),
+        }
+    }
+
+    fn touch(&self) {
+        // SAFETY: only read here; the only write is in `drop`, which loom
+        // checks to be ordered after every read.
+        let _ = self.touched.with(|p| unsafe { *p });
+    }
+}
+
+// SAFETY: `touched` is only read through `&self` (concurrent reads are
+// fine) and written through `&mut self` in `drop`.
+unsafe impl Sync for TaskSched {}
 
 impl Drop for TaskSched {
     fn drop(&mut self) {
-        self.0.freed.inc();
+        // SAFETY: `&mut self`: no other access; loom checks the ordering.
+        self.touched.with_mut(|p| unsafe { *p += 1 });
+        self.shared.freed.inc();
     }
 }
 
 impl Schedule for TaskSched {
     fn schedule(&self, task: Notified<Self>) {
-        self.0.scheduled.inc();
-        self.0.push(task);
+        self.touch();
+        self.shared.scheduled.inc();
+        self.shared.push(task);
     }
 
     fn release(&self, task: &Task<Self>) -> Option<Task<Self>> {
-        self.0.owned.remove(task)
+        self.touch();
+        self.shared.owned.remove(task)
     }
 }
 
@@ -246,7 +287,7 @@ where
     F::Output: Send + 'static,
 {
     sh.spawned.inc();
-    let (jh, notified) = sh.owned.bind(future, TaskSched(sh.clone()), Id::next());
+    let (jh, notified) = sh.owned.bind(future, TaskSched::new(sh), Id::next());
     if let Some(n) = notified {
         sh.push(n);
     }
@@ -299,8 +340,9 @@ where
 // ---------------------------------------------------------------------------
 // (1) A waker fired from another thread while the task is being polled.
 
-/// Thread B sets `woken` and then wakes the task; the main thread runs the
-/// task's (already queued) second poll at the same time. Whatever the
+/// Thread B sets `woken` and then wakes the task; the main thread drains
+/// the queue (the task's already queued second poll, and any poll B's wake
+/// rescheduled) at the same time. Whatever the
 /// interleaving, some poll starts after the wake and sees `woken` (so the
 /// task completes), and there is exactly one such poll: a wake during the
 /// poll reschedules the task once, a wake before it is merged into the
@@ -335,7 +377,7 @@ fn wake_while_running(by_ref: bool) {
                 waker.wake();
             }
         });
-        assert!(sh.run_one());
+        sh.run_all();
         b.join().unwrap();
         sh.run_all();
 
@@ -366,6 +408,54 @@ fn wake_by_val_while_running() {
 #[test]
 fn wake_by_ref_while_running() {
     wake_while_running(true);
+}
+
+/// Two wakes from thread B while the main thread drains the queue: the
+/// second is usually merged into the `NOTIFIED` the first one set (while the
+/// task is running, or while it is idle and queued). The poll after the
+/// merged wake must still see what B wrote before it: the task completes
+/// only once it has seen both flags.
+#[test]
+fn two_wakes_merged_while_running() {
+    loom::model(|| {
+        let sh = Shared::new();
+        let fut_drops = Counter::default();
+        let first = Arc::new(AtomicBool::new(false));
+        let second = Arc::new(AtomicBool::new(false));
+        let (mut jh, waker) = {
+            let (first, second) = (first.clone(), second.clone());
+            spawn_and_stash(&sh, &fut_drops, move || {
+                if first.load(Relaxed) && second.load(Relaxed) {
+                    Poll::Ready(())
+                } else {
+                    Poll::Pending
+                }
+            })
+        };
+        waker.wake_by_ref();
+
+        let b = thread::spawn(move || {
+            first.store(true, Relaxed);
+            waker.wake_by_ref();
+            second.store(true, Relaxed);
+            waker.wake_by_ref();
+        });
+        // Drain while B runs: a rescheduled poll must see B's writes through
+        // the task's synchronisation, not through the join below.
+        sh.run_all();
+        b.join().unwrap();
+        sh.run_all();
+
+        assert!(jh.is_finished(), "a merged wake-up was lost");
+        assert!(sh.scheduled.get() <= 3);
+        assert!(matches!(
+            poll_once(&mut jh, Waker::noop()),
+            Poll::Ready(Ok(()))
+        ));
+        drop(jh);
+        assert_eq!(fut_drops.get(), 1);
+        sh.check_all_freed();
+    });
 }
 
 // ---------------------------------------------------------------------------
@@ -536,6 +626,38 @@ fn abort_racing_with_poll() {
                 assert_eq!(out_drops.get(), 0);
             }
             Poll::Pending => panic!("a finished task's JoinHandle is pending"),
+        }
+        drop(jh);
+        sh.check_all_freed();
+    });
+}
+
+/// An idle, un-notified task (it stashed its waker and never completes) is
+/// aborted by thread B while the main thread fires its waker and drains the
+/// queue. Whatever the order, the abort is not lost: the task ends cancelled
+/// with its future dropped exactly once.
+#[test]
+fn abort_vs_wake_of_idle_task() {
+    loom::model(|| {
+        let sh = Shared::new();
+        let fut_drops = Counter::default();
+        let (mut jh, waker) = spawn_and_stash(&sh, &fut_drops, || Poll::<()>::Pending);
+        let abort = jh.abort_handle();
+
+        let b = thread::spawn(move || abort.abort());
+        waker.wake();
+        sh.run_all();
+        b.join().unwrap();
+        sh.run_all();
+
+        assert_eq!(
+            fut_drops.get(),
+            1,
+            "the abort was lost or the future dropped twice"
+        );
+        match poll_once(&mut jh, Waker::noop()) {
+            Poll::Ready(Err(e)) => assert!(e.is_cancelled(), "unexpected {e:?}"),
+            _ => panic!("expected a cancellation"),
         }
         drop(jh);
         sh.check_all_freed();
@@ -726,6 +848,77 @@ fn shutdown_racing_with_bind_and_completion() {
         }
         assert!(out_drops.get() <= 1);
         drop((idle, completing, late));
+        sh.check_all_freed();
+    });
+}
+
+/// Thread B aborts an idle task while thread A shuts the scheduler down:
+/// the future is cancelled (dropped) exactly once, by whichever side gets
+/// `RUNNING`, and the abort's notification, if any, is dropped by the closed
+/// scheduler or finds the task finished.
+#[test]
+fn abort_racing_with_shutdown() {
+    loom::model(|| {
+        let sh = Shared::new();
+        let fut_drops = Counter::default();
+        let mut jh = spawn(&sh, tracked(fut_drops.token(), |_| Poll::<()>::Pending));
+        assert_eq!(sh.run_all(), 1);
+        let abort = jh.abort_handle();
+
+        let closer = {
+            let sh = sh.clone();
+            thread::spawn(move || sh.shutdown())
+        };
+        let aborter = thread::spawn(move || abort.abort());
+        sh.run_all();
+        closer.join().unwrap();
+        aborter.join().unwrap();
+        sh.run_all();
+
+        assert_eq!(
+            fut_drops.get(),
+            1,
+            "the future was not dropped exactly once"
+        );
+        match poll_once(&mut jh, Waker::noop()) {
+            Poll::Ready(Err(e)) => assert!(e.is_cancelled(), "unexpected {e:?}"),
+            _ => panic!("expected a cancellation"),
+        }
+        drop(jh);
+        sh.check_all_freed();
+    });
+}
+
+/// An unowned task (the blocking pool's kind) runs on thread A while the
+/// main thread polls and then drops its `JoinHandle`: `release` returns
+/// `None`, the owner reference is dropped after the poll, and the cell is
+/// freed exactly once with the output dropped once.
+#[test]
+fn unowned_task_run_vs_join() {
+    loom::model(|| {
+        let sh = Shared::new();
+        let fut_drops = Counter::default();
+        let out_drops = Counter::default();
+        let (task, mut jh) = {
+            let out_drops = out_drops.clone();
+            sh.spawned.inc();
+            rt_task::unowned(
+                tracked(fut_drops.token(), move |_| Poll::Ready(out_drops.token())),
+                TaskSched::new(&sh),
+                Id::next(),
+            )
+        };
+        let a = thread::spawn(move || task.run());
+        let join_waker = WakeCounter::default();
+        let res = poll_once(&mut jh, &join_waker.waker());
+        a.join().unwrap();
+        match res {
+            Poll::Ready(out) => drop(out.expect("the task completed normally")),
+            Poll::Pending => assert_eq!(join_waker.wakes(), 1, "join waker not woken"),
+        }
+        drop(jh);
+        assert_eq!(fut_drops.get(), 1);
+        assert_eq!(out_drops.get(), 1);
         sh.check_all_freed();
     });
 }
