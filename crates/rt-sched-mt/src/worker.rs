@@ -819,6 +819,12 @@ where
         return f();
     }
     let _reset = Reset { took };
-    coop::stop();
+    struct RestoreBudget(coop::Budget);
+    impl Drop for RestoreBudget {
+        fn drop(&mut self) {
+            coop::set(self.0);
+        }
+    }
+    let _budget = RestoreBudget(coop::stop());
     context::exit_runtime(f)
 }

@@ -83,6 +83,12 @@ pub fn stop() -> Budget {
     context::set_budget(Budget::unconstrained()).unwrap_or(Budget::unconstrained())
 }
 
+/// Restores a budget taken with [`stop`] (after `block_in_place` returns,
+/// the rest of the poll runs with the budget it had before).
+pub fn set(budget: Budget) {
+    context::set_budget(budget);
+}
+
 /// Whether the current task has budget left (always true outside a task).
 pub fn has_budget_remaining() -> bool {
     context::budget().is_none_or(|b| b.0 != Some(0))

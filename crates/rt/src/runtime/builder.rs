@@ -15,6 +15,8 @@ type ThreadNameFn = Arc<dyn Fn() -> String + Send + Sync + 'static>;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Kind {
     CurrentThread,
+    #[cfg(feature = "rt-multi-thread")]
+    MultiThread,
 }
 
 /// Builds a runtime with custom configuration values.
@@ -31,6 +33,8 @@ enum Kind {
 /// ```
 pub struct Builder {
     kind: Kind,
+    worker_threads: Option<usize>,
+    disable_lifo_slot: bool,
     enable_io: bool,
     enable_time: bool,
     start_paused: bool,
@@ -54,9 +58,41 @@ impl Builder {
         Builder::new(Kind::CurrentThread)
     }
 
+    /// Returns a new builder with the multi thread scheduler selected.
+    ///
+    /// Configuration methods can be chained on the return value.
+    #[cfg(feature = "rt-multi-thread")]
+    pub fn new_multi_thread() -> Builder {
+        Builder::new(Kind::MultiThread)
+    }
+
+    /// Sets the number of worker threads the runtime will use (default:
+    /// the number of CPUs, or the `RT_WORKER_THREADS` environment
+    /// variable). Ignored by the current-thread flavor.
+    ///
+    /// # Panics
+    ///
+    /// Panics if `val` is zero.
+    #[track_caller]
+    pub fn worker_threads(&mut self, val: usize) -> &mut Self {
+        assert!(val > 0, "Worker threads cannot be set to 0");
+        self.worker_threads = Some(val);
+        self
+    }
+
+    /// Disables the LIFO task scheduler heuristic: a task woken by the task
+    /// running on a worker goes to the back of the queue instead of running
+    /// next.
+    pub fn disable_lifo_slot(&mut self) -> &mut Self {
+        self.disable_lifo_slot = true;
+        self
+    }
+
     fn new(kind: Kind) -> Builder {
         Builder {
             kind,
+            worker_threads: None,
+            disable_lifo_slot: false,
             enable_io: false,
             enable_time: false,
             start_paused: false,
@@ -212,6 +248,8 @@ impl Builder {
     pub fn build(&mut self) -> io::Result<Runtime> {
         match self.kind {
             Kind::CurrentThread => self.build_current_thread(),
+            #[cfg(feature = "rt-multi-thread")]
+            Kind::MultiThread => self.build_multi_thread(),
         }
     }
 
@@ -270,6 +308,54 @@ impl Builder {
             }),
         };
         spawner.set_thread_context(handle.handles());
+        Ok(Runtime::from_parts(handle, blocking_pool))
+    }
+
+    #[cfg(feature = "rt-multi-thread")]
+    fn build_multi_thread(&mut self) -> io::Result<Runtime> {
+        let workers = self
+            .worker_threads
+            .unwrap_or_else(rt_sched_mt::default_worker_threads);
+        let (driver, driver_handles) = Driver::new(&DriverConfig {
+            enable_io: self.enable_io,
+            enable_time: self.enable_time,
+            enable_pausing: false,
+            start_paused: self.start_paused,
+            shards: workers,
+        })?;
+        let blocking_pool = rt_blocking::BlockingPool::new(self.blocking_config());
+        let spawner = Arc::new(blocking_pool.spawner());
+        let config = rt_sched_mt::Config {
+            worker_threads: workers,
+            event_interval: self.event_interval,
+            global_queue_interval: self.global_queue_interval,
+            disable_lifo_slot: self.disable_lifo_slot,
+            thread_name: self.thread_name.clone(),
+            stack_size: self.thread_stack_size,
+            after_start: self.after_start.clone(),
+            before_stop: self.before_stop.clone(),
+            before_park: self.before_park.clone(),
+            after_unpark: self.after_unpark.clone(),
+        };
+        let (sched, sched_handle) = rt_sched_mt::MultiThread::new(driver, config);
+        let sched = Arc::new(sched);
+        let mut drivers = driver_handles.drivers;
+        drivers[Slot::Blocking as usize] = Some(spawner.clone());
+        let handle = Handle {
+            inner: Arc::new(HandleInner {
+                scheduler: Scheduler::MultiThread {
+                    sched: sched.clone(),
+                    handle: sched_handle,
+                },
+                blocking: spawner.clone(),
+                drivers,
+                #[cfg(feature = "time")]
+                time: driver_handles.time,
+                id: Id::next(),
+            }),
+        };
+        spawner.set_thread_context(handle.handles());
+        sched.launch(handle.handles());
         Ok(Runtime::from_parts(handle, blocking_pool))
     }
 }

@@ -30,6 +30,11 @@ pub(crate) enum Scheduler {
         sched: Arc<rt_sched_local::CurrentThread<super::driver::Driver>>,
         handle: Arc<rt_sched_local::Handle>,
     },
+    #[cfg(feature = "rt-multi-thread")]
+    MultiThread {
+        sched: Arc<rt_sched_mt::MultiThread<super::driver::Driver>>,
+        handle: Arc<rt_sched_mt::Handle>,
+    },
 }
 
 pub(crate) struct HandleInner {
@@ -82,6 +87,8 @@ impl HandleInner {
     {
         match &self.scheduler {
             Scheduler::CurrentThread { handle, .. } => handle.spawn(future, id),
+            #[cfg(feature = "rt-multi-thread")]
+            Scheduler::MultiThread { handle, .. } => handle.spawn(future, id),
         }
     }
 }
@@ -178,10 +185,15 @@ impl Handle {
     #[track_caller]
     pub fn block_on<F: Future>(&self, future: F) -> F::Output {
         let _enter = self.enter();
-        let _rt = context::enter_runtime(false)
+        // `block_in_place` is allowed inside a multi-thread `block_on` (it
+        // runs the closure in place there).
+        let allow_block_in_place = !matches!(self.inner.scheduler, Scheduler::CurrentThread { .. });
+        let _rt = context::enter_runtime(allow_block_in_place)
             .unwrap_or_else(|| panic!("{}", context::NESTED_RUNTIME_PANIC));
         match &self.inner.scheduler {
             Scheduler::CurrentThread { sched, .. } => sched.block_on(future),
+            #[cfg(feature = "rt-multi-thread")]
+            Scheduler::MultiThread { sched, .. } => sched.block_on(future),
         }
     }
 
@@ -189,6 +201,8 @@ impl Handle {
     pub fn runtime_flavor(&self) -> RuntimeFlavor {
         match &self.inner.scheduler {
             Scheduler::CurrentThread { .. } => RuntimeFlavor::CurrentThread,
+            #[cfg(feature = "rt-multi-thread")]
+            Scheduler::MultiThread { .. } => RuntimeFlavor::MultiThread,
         }
     }
 

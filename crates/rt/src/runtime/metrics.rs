@@ -1,3 +1,5 @@
+use std::time::Duration;
+
 use super::handle::Scheduler;
 use super::Handle;
 
@@ -5,9 +7,31 @@ use super::Handle;
 ///
 /// This handle is internally reference-counted and can be freely cloned.
 /// A `RuntimeMetrics` handle is obtained using [`Runtime::metrics`](super::Runtime::metrics).
+/// Per-worker counters are kept per worker (on their own cache lines) and
+/// summed only when read.
 #[derive(Clone, Debug)]
 pub struct RuntimeMetrics {
     pub(crate) handle: Handle,
+}
+
+/// Forwards a metric to the scheduler's handle; the current-thread flavor
+/// has one worker, index 0.
+macro_rules! per_worker {
+    ($self:ident, $worker:ident, |$h:ident| $ct:expr, $name:ident) => {
+        match &$self.handle.inner.scheduler {
+            Scheduler::CurrentThread { handle: $h, .. } => {
+                assert!(
+                    $worker == 0,
+                    "worker index {} out of range (1 worker)",
+                    $worker
+                );
+                let _ = $h;
+                $ct
+            }
+            #[cfg(feature = "rt-multi-thread")]
+            Scheduler::MultiThread { handle, .. } => handle.$name($worker),
+        }
+    };
 }
 
 impl RuntimeMetrics {
@@ -16,6 +40,8 @@ impl RuntimeMetrics {
     pub fn num_workers(&self) -> usize {
         match &self.handle.inner.scheduler {
             Scheduler::CurrentThread { .. } => 1,
+            #[cfg(feature = "rt-multi-thread")]
+            Scheduler::MultiThread { handle, .. } => handle.num_workers(),
         }
     }
 
@@ -24,14 +50,18 @@ impl RuntimeMetrics {
     pub fn num_alive_tasks(&self) -> usize {
         match &self.handle.inner.scheduler {
             Scheduler::CurrentThread { handle, .. } => handle.num_alive_tasks(),
+            #[cfg(feature = "rt-multi-thread")]
+            Scheduler::MultiThread { handle, .. } => handle.num_alive_tasks(),
         }
     }
 
     /// Returns the number of tasks currently scheduled in the runtime's
-    /// global (remote) queue.
+    /// global (injection) queue.
     pub fn global_queue_depth(&self) -> usize {
         match &self.handle.inner.scheduler {
             Scheduler::CurrentThread { handle, .. } => handle.global_queue_depth(),
+            #[cfg(feature = "rt-multi-thread")]
+            Scheduler::MultiThread { handle, .. } => handle.global_queue_depth(),
         }
     }
 
@@ -40,6 +70,8 @@ impl RuntimeMetrics {
     pub fn spawned_tasks_count(&self) -> u64 {
         match &self.handle.inner.scheduler {
             Scheduler::CurrentThread { handle, .. } => handle.spawned_tasks_count(),
+            #[cfg(feature = "rt-multi-thread")]
+            Scheduler::MultiThread { handle, .. } => handle.spawned_tasks_count(),
         }
     }
 
@@ -66,12 +98,48 @@ impl RuntimeMetrics {
     /// Panics if `worker` is not a valid worker index.
     #[track_caller]
     pub fn worker_park_count(&self, worker: usize) -> u64 {
-        match &self.handle.inner.scheduler {
-            Scheduler::CurrentThread { handle, .. } => {
-                assert_eq!(worker, 0, "worker index out of range");
-                handle.worker_park_count()
-            }
-        }
+        per_worker!(self, worker, |h| h.worker_park_count(), worker_park_count)
+    }
+
+    /// Returns the number of times the given worker thread unparked.
+    ///
+    /// # Panics
+    ///
+    /// Panics if `worker` is not a valid worker index.
+    #[track_caller]
+    pub fn worker_unpark_count(&self, worker: usize) -> u64 {
+        per_worker!(self, worker, |h| h.worker_park_count(), worker_unpark_count)
+    }
+
+    /// Returns the number of times the given worker unparked but found no
+    /// work.
+    ///
+    /// # Panics
+    ///
+    /// Panics if `worker` is not a valid worker index.
+    #[track_caller]
+    pub fn worker_noop_count(&self, worker: usize) -> u64 {
+        per_worker!(self, worker, |h| 0, worker_noop_count)
+    }
+
+    /// Returns the number of tasks the given worker stole from other workers.
+    ///
+    /// # Panics
+    ///
+    /// Panics if `worker` is not a valid worker index.
+    #[track_caller]
+    pub fn worker_steal_count(&self, worker: usize) -> u64 {
+        per_worker!(self, worker, |h| 0, worker_steal_count)
+    }
+
+    /// Returns the number of steal operations the given worker performed.
+    ///
+    /// # Panics
+    ///
+    /// Panics if `worker` is not a valid worker index.
+    #[track_caller]
+    pub fn worker_steal_operations(&self, worker: usize) -> u64 {
+        per_worker!(self, worker, |h| 0, worker_steal_operations)
     }
 
     /// Returns the number of tasks the given worker has polled.
@@ -81,12 +149,7 @@ impl RuntimeMetrics {
     /// Panics if `worker` is not a valid worker index.
     #[track_caller]
     pub fn worker_poll_count(&self, worker: usize) -> u64 {
-        match &self.handle.inner.scheduler {
-            Scheduler::CurrentThread { handle, .. } => {
-                assert_eq!(worker, 0, "worker index out of range");
-                handle.worker_poll_count()
-            }
-        }
+        per_worker!(self, worker, |h| h.worker_poll_count(), worker_poll_count)
     }
 
     /// Returns the number of tasks in the given worker's local queue.
@@ -96,11 +159,33 @@ impl RuntimeMetrics {
     /// Panics if `worker` is not a valid worker index.
     #[track_caller]
     pub fn worker_local_queue_depth(&self, worker: usize) -> usize {
-        match &self.handle.inner.scheduler {
-            Scheduler::CurrentThread { handle, .. } => {
-                assert_eq!(worker, 0, "worker index out of range");
-                handle.worker_local_queue_depth()
-            }
-        }
+        per_worker!(
+            self,
+            worker,
+            |h| h.worker_local_queue_depth(),
+            worker_local_queue_depth
+        )
+    }
+
+    /// Returns the total time the given worker spent running tasks (not
+    /// tracked by the current-thread flavor: zero).
+    ///
+    /// # Panics
+    ///
+    /// Panics if `worker` is not a valid worker index.
+    #[track_caller]
+    pub fn worker_total_busy_duration(&self, worker: usize) -> Duration {
+        per_worker!(self, worker, |h| Duration::ZERO, worker_total_busy_duration)
+    }
+
+    /// Returns the number of times the given worker's local queue
+    /// overflowed into the global queue.
+    ///
+    /// # Panics
+    ///
+    /// Panics if `worker` is not a valid worker index.
+    #[track_caller]
+    pub fn worker_overflow_count(&self, worker: usize) -> u64 {
+        per_worker!(self, worker, |h| 0, worker_overflow_count)
     }
 }

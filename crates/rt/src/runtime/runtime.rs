@@ -31,11 +31,11 @@ impl Runtime {
 
     /// Creates a new runtime instance with default configuration values.
     ///
-    /// This is the multi-thread flavor when the `rt-multi-thread` feature is
-    /// available in this build of rt; until then it is the current-thread
-    /// flavor with all drivers enabled.
+    /// This is the multi-thread flavor with all drivers enabled and one
+    /// worker per CPU (or `RT_WORKER_THREADS`).
+    #[cfg(feature = "rt-multi-thread")]
     pub fn new() -> std::io::Result<Runtime> {
-        super::Builder::new_current_thread().enable_all().build()
+        super::Builder::new_multi_thread().enable_all().build()
     }
 
     /// Returns a handle to the runtime's spawner.
@@ -113,6 +113,15 @@ impl Runtime {
             let _enter = self.handle.enter();
             match &self.handle.inner.scheduler {
                 Scheduler::CurrentThread { sched, .. } => sched.shutdown(),
+                #[cfg(feature = "rt-multi-thread")]
+                Scheduler::MultiThread { sched, .. } => {
+                    let start = std::time::Instant::now();
+                    sched.shutdown_timeout(timeout);
+                    let remaining = timeout.map(|t| t.saturating_sub(start.elapsed()));
+                    drop(_enter);
+                    pool.shutdown(remaining);
+                    return;
+                }
             }
         }
         pool.shutdown(timeout);

@@ -15,6 +15,16 @@ pub use rt_task::{
 };
 pub use spawn::{spawn, spawn_blocking};
 
+/// Runs the provided blocking function on the current thread without
+/// blocking the executor: the worker hands its queued tasks to a new
+/// worker thread first.
+///
+/// # Panics
+///
+/// Panics if called from a current-thread runtime.
+#[cfg(feature = "rt-multi-thread")]
+pub use rt_sched_mt::block_in_place;
+
 /// Task-related futures.
 pub mod futures {
     pub use rt_task::task_local::TaskLocalFuture;
