@@ -166,4 +166,62 @@ fn main() {
         "shutdown         runtime dropped in {:.2?}",
         start.elapsed()
     );
+
+    // 7. Timers (see `timers` below).
+    timers();
+}
+
+/// The last section: timers on a fresh runtime with the time driver — many
+/// sleeps at once and how late they fired, a timeout, and an interval.
+fn timers() {
+    let rt = Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("build runtime");
+    let start = Instant::now();
+    let mut late = rt.block_on(async {
+        let mut set = JoinSet::new();
+        for i in 0..1_000u64 {
+            set.spawn(async move {
+                let d = Duration::from_millis(1 + i % 20);
+                let t = Instant::now();
+                rt::time::sleep(d).await;
+                t.elapsed().saturating_sub(d)
+            });
+        }
+        let mut late = Vec::with_capacity(1_000);
+        while let Some(r) = set.join_next().await {
+            late.push(r.expect("sleep task failed"));
+        }
+        late
+    });
+    let d = start.elapsed();
+    late.sort();
+    println!(
+        "timers           1000 sleeps of 1-20 ms done in {d:.2?}; late by p50 {:.2?}, max {:.2?}",
+        late[late.len() / 2],
+        late[late.len() - 1]
+    );
+    let (timed_out, after) = rt.block_on(async {
+        let t = Instant::now();
+        let r = rt::time::timeout(
+            Duration::from_millis(10),
+            rt::time::sleep(Duration::from_secs(60)),
+        )
+        .await;
+        (r.is_err(), t.elapsed())
+    });
+    assert!(timed_out, "a 60 s sleep finished within a 10 ms timeout");
+    let ticks = rt.block_on(async {
+        let t = Instant::now();
+        let mut interval = rt::time::interval(Duration::from_millis(5));
+        for _ in 0..10 {
+            interval.tick().await;
+        }
+        t.elapsed()
+    });
+    println!(
+        "time             timeout(10 ms) on a 60 s sleep: Elapsed after {after:.2?}; \
+         interval(5 ms) x 10 ticks in {ticks:.2?}"
+    );
 }

@@ -42,6 +42,11 @@ pub use rt_macros::{main, test};
 pub use rt_macros::{main_rt as main, test_rt as test};
 
 pub mod io;
+/// Asynchronous file utilities (Tokio's `fs` module), on the blocking pool.
+#[cfg(feature = "fs")]
+pub mod fs {
+    pub use rt_fs::*;
+}
 /// TCP/UDP/Unix bindings (Tokio's `net` module).
 #[cfg(feature = "net")]
 pub mod net {

@@ -180,3 +180,36 @@ async fn test_attribute_multi_thread() {
     assert_eq!(Handle::current().metrics().num_workers(), 2);
     assert_eq!(rt::spawn(async { 1 }).await.unwrap(), 1);
 }
+
+#[cfg(feature = "fs")]
+#[test]
+fn fs_round_trip_on_multi_thread() {
+    let rt = rt(2);
+    let dir = std::env::temp_dir().join(format!("rt-mt-fs-{}", std::process::id()));
+    let d2 = dir.clone();
+    rt.block_on(async move {
+        rt::fs::create_dir_all(&d2).await.unwrap();
+        let mut hs = Vec::new();
+        for i in 0..50u32 {
+            let p = d2.join(format!("f{i}"));
+            hs.push(rt::spawn(async move {
+                rt::fs::write(&p, i.to_le_bytes().repeat(100))
+                    .await
+                    .unwrap();
+                let back = rt::fs::read(&p).await.unwrap();
+                assert_eq!(back, i.to_le_bytes().repeat(100));
+            }));
+        }
+        for h in hs {
+            h.await.unwrap();
+        }
+        let mut rd = rt::fs::read_dir(&d2).await.unwrap();
+        let mut n = 0;
+        while rd.next_entry().await.unwrap().is_some() {
+            n += 1;
+        }
+        assert_eq!(n, 50);
+        rt::fs::remove_dir_all(&d2).await.unwrap();
+    });
+    assert!(!dir.exists());
+}
