@@ -47,6 +47,21 @@ pub mod io;
 pub mod fs {
     pub use rt_fs::*;
 }
+/// Asynchronous signal handling (Tokio's `signal` module).
+#[cfg(feature = "signal")]
+pub mod signal {
+    pub use rt_signal::ctrl_c;
+    /// Unix-specific types for signal handling.
+    pub mod unix {
+        pub use rt_signal::unix::{signal, Signal, SignalKind};
+    }
+}
+/// An implementation of asynchronous process management (Tokio's
+/// `process` module).
+#[cfg(feature = "process")]
+pub mod process {
+    pub use rt_process::{Child, ChildStderr, ChildStdin, ChildStdout, Command};
+}
 /// TCP/UDP/Unix bindings (Tokio's `net` module).
 #[cfg(feature = "net")]
 pub mod net {

@@ -1,6 +1,6 @@
 //! The driver stack the facade builds from the outside in:
 //! `rt_timer::Driver<IoStack>` when time is enabled, else `IoStack`; the
-//! I/O stack is the mio reactor when I/O is enabled (feature `net`), else a
+//! I/O stack is the mio reactor when I/O is enabled (features `net`, `signal`, `process`), else a
 //! thread parker.
 
 use std::io;
@@ -13,14 +13,14 @@ use rt_task::{Park, ParkThread, Unpark, UnparkThread};
 #[derive(Debug)]
 pub(crate) enum IoStack {
     Thread(ParkThread),
-    #[cfg(feature = "net")]
+    #[cfg(feature = "io-driver")]
     Io(rt_reactor::Driver),
 }
 
 #[derive(Debug, Clone)]
 pub(crate) enum IoUnpark {
     Thread(UnparkThread),
-    #[cfg(feature = "net")]
+    #[cfg(feature = "io-driver")]
     Io(rt_reactor::Unparker),
 }
 
@@ -86,7 +86,7 @@ impl Driver {
 impl Driver {
     #[allow(unused_variables)]
     fn io_stack(cfg: &DriverConfig, handles: &mut DriverHandles) -> io::Result<IoStack> {
-        #[cfg(feature = "net")]
+        #[cfg(feature = "io-driver")]
         if cfg.enable_io {
             let driver = rt_reactor::Driver::new()?;
             handles.drivers[Slot::Io as usize] = Some(driver.handle().to_context_handle());
@@ -102,7 +102,7 @@ impl Park for IoStack {
     fn unpark(&self) -> IoUnpark {
         match self {
             IoStack::Thread(p) => IoUnpark::Thread(p.unpark()),
-            #[cfg(feature = "net")]
+            #[cfg(feature = "io-driver")]
             IoStack::Io(d) => IoUnpark::Io(d.unpark()),
         }
     }
@@ -110,7 +110,7 @@ impl Park for IoStack {
     fn park(&mut self) -> io::Result<()> {
         match self {
             IoStack::Thread(p) => p.park(),
-            #[cfg(feature = "net")]
+            #[cfg(feature = "io-driver")]
             IoStack::Io(io) => io.park(),
         }
     }
@@ -118,7 +118,7 @@ impl Park for IoStack {
     fn park_timeout(&mut self, d: Duration) -> io::Result<()> {
         match self {
             IoStack::Thread(p) => p.park_timeout(d),
-            #[cfg(feature = "net")]
+            #[cfg(feature = "io-driver")]
             IoStack::Io(io) => io.park_timeout(d),
         }
     }
@@ -126,7 +126,7 @@ impl Park for IoStack {
     fn shutdown(&mut self) {
         match self {
             IoStack::Thread(p) => p.shutdown(),
-            #[cfg(feature = "net")]
+            #[cfg(feature = "io-driver")]
             IoStack::Io(io) => io.shutdown(),
         }
     }
@@ -136,7 +136,7 @@ impl Unpark for IoUnpark {
     fn unpark(&self) {
         match self {
             IoUnpark::Thread(u) => u.unpark(),
-            #[cfg(feature = "net")]
+            #[cfg(feature = "io-driver")]
             IoUnpark::Io(u) => u.unpark(),
         }
     }
