@@ -1,17 +1,40 @@
-//! rt against tokio on the same workloads (current-thread runtime).
+//! rt against tokio on the same workloads.
 //!
-//! Each workload is written once in `suite!` and instantiated for both
-//! runtimes; rt mirrors tokio's API, so the same tokens compile against both.
-//! Every criterion group is one workload with two functions, `rt` and
-//! `tokio`. `RT_BENCH_FIRST=tokio` measures tokio first in every group
-//! (`cargo xtask bench` alternates it between runs).
+//! Each workload is written once in a `suite!`-style macro and instantiated
+//! for both runtimes; rt mirrors tokio's API, so the same tokens compile
+//! against both. Every criterion group is one workload with two functions,
+//! `rt` and `tokio`. `RT_BENCH_FIRST=tokio` measures tokio first in every
+//! group (`cargo xtask bench` alternates it between runs).
 //!
-//! Run through `cargo xtask bench`, which repeats the whole binary and prints
-//! a median table; `cargo bench -p rt-benches` works too.
+//! - this file: scheduler workloads (current-thread runtime);
+//! - `suites/net.rs`: TCP echo, accept rate, UDP ping-pong, `io::copy`;
+//! - `suites/time.rs`: timeouts, sleeps, `Instant::now`, timers firing;
+//! - `suites/sync.rs`: tokio's `sync_*` shapes on both flavors;
+//! - `suites/sched_mt.rs`: tokio's `rt_multi_threaded` shapes, 4 and 2 workers.
+//!
+//! The scheduler workloads use the configured warm-up and measurement times
+//! (`--warm-up-time`, `--measurement-time`; xtask passes `RT_BENCH_WARMUP`
+//! and `RT_BENCH_MEASURE`); the net and time groups use 30% of the warm-up
+//! and 60% of the measurement time (see [`configure_short`]), so the whole
+//! suite stays short. With the `mt` feature (needs
+//! `rt::runtime::Builder::new_multi_thread`) multi-thread rows are added.
+//!
+//! Run through `cargo xtask bench [FILTER]`, which repeats the whole binary
+//! and prints a median table; `cargo bench -p rt-benches -- FILTER` works too.
 
 use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, Criterion, SamplingMode};
 use std::time::Duration;
+
+#[path = "suites/net.rs"]
+mod net;
+#[cfg(feature = "mt")]
+#[path = "suites/sched_mt.rs"]
+mod sched_mt;
+#[path = "suites/sync.rs"]
+mod sync;
+#[path = "suites/time.rs"]
+mod time;
 
 /// Tasks spawned per iteration by the `spawn_many_*` workloads.
 const SPAWN_COUNTS: [usize; 2] = [1_000, 10_000];
@@ -238,16 +261,40 @@ fn runtimes_in_order() -> [Runtime; 2] {
     }
 }
 
+/// Seconds from the environment variable `name`, or `default`.
+fn env_seconds(name: &str, default: f64) -> f64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.trim().parse::<f64>().ok())
+        .filter(|v| v.is_finite() && *v > 0.0)
+        .unwrap_or(default)
+}
+
+/// The shorter timing of the net and time groups: 30% of the warm-up and 60%
+/// of the measurement time given by `RT_BENCH_WARMUP` (default 1 s) and
+/// `RT_BENCH_MEASURE` (default 2 s).
+///
+/// Group settings override criterion's command line, so these follow the
+/// environment variables that `cargo xtask bench` sets, not the CLI flags.
+fn configure_short(group: &mut BenchmarkGroup<'_, WallTime>) {
+    let warmup = env_seconds("RT_BENCH_WARMUP", 1.0) * 0.3;
+    let measure = env_seconds("RT_BENCH_MEASURE", 2.0) * 0.6;
+    group
+        .warm_up_time(Duration::from_secs_f64(warmup))
+        .measurement_time(Duration::from_secs_f64(measure));
+}
+
 fn main() {
     let mut criterion = Criterion::default()
         .nresamples(10_000)
         .warm_up_time(Duration::from_secs(1))
         .measurement_time(Duration::from_secs(2))
         .configure_from_args();
+    let order = runtimes_in_order();
     for workload in Workload::all() {
         let mut group = criterion.benchmark_group(workload.group_name());
         workload.configure(&mut group);
-        for runtime in runtimes_in_order() {
+        for runtime in order {
             match runtime {
                 Runtime::Rt => rt::bench(&mut group, workload),
                 Runtime::Tokio => tokio::bench(&mut group, workload),
@@ -255,5 +302,10 @@ fn main() {
         }
         group.finish();
     }
+    net::register(&mut criterion, order);
+    time::register(&mut criterion, order);
+    sync::register(&mut criterion, order);
+    #[cfg(feature = "mt")]
+    sched_mt::register(&mut criterion, order);
     criterion.final_summary();
 }

@@ -2,8 +2,9 @@
 //!
 //! Every workload is written once and instantiated for both runtimes, so the
 //! pieces it needs beyond spawning (a completion flag, a baton passed between
-//! two tasks, a future that never completes, memory probes) are built here on
-//! `std` alone: they must not favour either runtime.
+//! two tasks, a future that never completes, memory probes, a seeded
+//! pseudo-random generator, percentiles) are built here on `std` alone: they
+//! must not favour either runtime.
 //!
 //! The wake-up protocol shared by [`Signal`] and [`Baton`]:
 //!
@@ -267,6 +268,76 @@ unsafe impl GlobalAlloc for CountingAlloc {
     }
 }
 
+/// A small deterministic pseudo-random generator (SplitMix64).
+///
+/// The workloads that need randomness (the slow-disk writer of the `copy_*`
+/// benchmarks, the sleep durations of `timer_lateness`) use it with a fixed
+/// seed, so both runtimes see exactly the same sequence.
+#[derive(Clone, Debug)]
+pub struct SplitMix64 {
+    state: u64,
+}
+
+impl SplitMix64 {
+    /// A generator starting from `seed` (any value, zero included).
+    pub fn new(seed: u64) -> Self {
+        Self { state: seed }
+    }
+
+    /// The next 64 pseudo-random bits.
+    pub fn next_u64(&mut self) -> u64 {
+        self.state = self.state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// A value in `lo..=hi`.
+    ///
+    /// # Panics
+    ///
+    /// Panics if `lo > hi`.
+    pub fn in_range(&mut self, lo: u64, hi: u64) -> u64 {
+        assert!(
+            lo <= hi,
+            "SplitMix64::in_range: lo ({lo}) must not exceed hi ({hi})"
+        );
+        let span = hi - lo;
+        if span == u64::MAX {
+            return self.next_u64();
+        }
+        lo + self.next_u64() % (span + 1)
+    }
+
+    /// `true` with probability `p` (clamped to `0.0..=1.0`).
+    pub fn chance(&mut self, p: f64) -> bool {
+        // The top 53 bits give a uniform float in [0, 1).
+        let unit = (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64;
+        unit < p
+    }
+}
+
+/// The `p`-th percentile (`0.0..=100.0`, nearest rank) of `sorted`, which
+/// must be sorted ascending; `None` when it is empty.
+pub fn percentile(sorted: &[u64], p: f64) -> Option<u64> {
+    if sorted.is_empty() {
+        return None;
+    }
+    let p = p.clamp(0.0, 100.0);
+    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
+    Some(sorted[rank.clamp(1, sorted.len()) - 1])
+}
+
+/// Formats microseconds as `812 µs` or `1.25 ms`.
+pub fn fmt_us(us: u64) -> String {
+    if us < 1_000 {
+        format!("{us} µs")
+    } else {
+        format!("{:.2} ms", us as f64 / 1e3)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -328,5 +399,32 @@ mod tests {
     #[test]
     fn resident_bytes_is_positive() {
         assert!(resident_bytes().unwrap() > 0);
+    }
+
+    #[test]
+    fn splitmix_is_deterministic_and_in_range() {
+        let mut a = SplitMix64::new(0);
+        let mut b = SplitMix64::new(0);
+        for _ in 0..1_000 {
+            let v = a.in_range(1_000, 20_000);
+            assert_eq!(v, b.in_range(1_000, 20_000));
+            assert!((1_000..=20_000).contains(&v));
+        }
+        let hits = (0..10_000).filter(|_| a.chance(0.1)).count();
+        assert!((500..1_500).contains(&hits), "{hits} hits for p = 0.1");
+        assert!(!a.chance(0.0));
+        assert!(a.chance(1.0));
+    }
+
+    #[test]
+    fn percentile_nearest_rank() {
+        let v: Vec<u64> = (1..=100).collect();
+        assert_eq!(percentile(&v, 50.0), Some(50));
+        assert_eq!(percentile(&v, 99.0), Some(99));
+        assert_eq!(percentile(&v, 100.0), Some(100));
+        assert_eq!(percentile(&v, 0.0), Some(1));
+        assert_eq!(percentile(&[], 50.0), None);
+        assert_eq!(fmt_us(812), "812 µs");
+        assert_eq!(fmt_us(1_250), "1.25 ms");
     }
 }

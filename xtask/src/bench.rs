@@ -9,8 +9,15 @@
 //!    printed from `<target>/criterion/<group>/<fn>/new/estimates.json`.
 //! 3. Runs `task_mem rt` and `task_mem tokio` interleaved `RT_MEM_RUNS` times
 //!    (default 3) and collects bytes per idle task.
-//! 4. Prints one table (workload | rt | tokio | ratio | spread of the per-run
-//!    ratio) and writes it to `benches/results/latest.md`.
+//! 4. Runs `timer_lateness both` once (2,000 real sleeps of 1–20 ms per
+//!    runtime) and turns its percentiles into rows; its histogram goes into
+//!    the report.
+//! 5. Prints one table (workload | rt | tokio | ratio | spread of the per-run
+//!    ratio) and writes it, with the histogram, to `benches/results/latest.md`.
+//!
+//! FILTER is criterion's (a regular expression over `group/function`, e.g.
+//! `echo`, `copy_`, `time_|timer|sleep`); `task_mem` and `timer_lateness`
+//! run when the FILTER is a substring of their name.
 //!
 //! Nothing here asserts a time: the table is information, not a gate.
 
@@ -70,6 +77,7 @@ pub fn run(args: &[String]) -> Result {
         "runtimes",
     )?;
     let run_mem = mem_runs > 0 && filter.is_none_or(|f| "task_mem".contains(f));
+    let run_lateness = filter.is_none_or(|f| "timer_lateness".contains(f));
     let mem_exe = if run_mem {
         Some(build_executable(
             &[
@@ -81,6 +89,22 @@ pub fn run(args: &[String]) -> Result {
                 "task_mem",
             ],
             "task_mem",
+        )?)
+    } else {
+        None
+    };
+
+    let lateness_exe = if run_lateness {
+        Some(build_executable(
+            &[
+                "build",
+                "--release",
+                "-p",
+                "rt-benches",
+                "--bin",
+                "timer_lateness",
+            ],
+            "timer_lateness",
         )?)
     } else {
         None
@@ -99,6 +123,10 @@ pub fn run(args: &[String]) -> Result {
         cmd.current_dir(util::root())
             .env("RT_BENCH_FIRST", first)
             .env("CRITERION_HOME", &criterion_home)
+            // The net and time groups scale their own (shorter) timing from
+            // these, since group settings override criterion's CLI flags.
+            .env("RT_BENCH_WARMUP", warmup.to_string())
+            .env("RT_BENCH_MEASURE", measure.to_string())
             .args(["--bench", "--noplot", "--warm-up-time"])
             .arg(warmup.to_string())
             .arg("--measurement-time")
@@ -140,6 +168,19 @@ pub fn run(args: &[String]) -> Result {
     if let Some(mem_exe) = mem_exe {
         rows.extend(memory_rows(&mem_exe, mem_runs, &mut errors));
     }
+    let mut histogram = None;
+    if let Some(exe) = lateness_exe {
+        match lateness(&exe) {
+            Ok((lateness_rows, text)) => {
+                rows.extend(lateness_rows);
+                histogram = Some(text);
+            }
+            Err(e) => {
+                println!("warning: {e}");
+                errors.push(e);
+            }
+        }
+    }
     if rows.is_empty() {
         return Err(match filter {
             Some(f) => format!("bench: no benchmark matched the filter `{f}`"),
@@ -149,10 +190,19 @@ pub fn run(args: &[String]) -> Result {
 
     let table = render_table(&rows);
     let mut report = render_report(&table, runs, mem_runs, warmup, measure, filter);
+    if let Some(histogram) = &histogram {
+        let _ = write!(
+            report,
+            "\n## Timer lateness (`timer_lateness both`)\n\n```text\n{histogram}```\n"
+        );
+    }
     for e in &errors {
         let _ = writeln!(report, "\n**failed:** {e}");
     }
-    println!("\n{table}");
+    if let Some(histogram) = &histogram {
+        println!("\n{histogram}");
+    }
+    println!("{table}");
     let results = util::root().join("benches/results");
     fs::create_dir_all(&results)
         .map_err(|e| format!("bench: cannot create {}: {e}", results.display()))?;
@@ -186,7 +236,7 @@ fn env_number<T: std::str::FromStr>(name: &str, default: T) -> Result<T> {
 
 /// Builds with `cargo <args> --message-format=json-render-diagnostics` and
 /// returns the executable of the target named `target`.
-fn build_executable(args: &[&str], target: &str) -> Result<PathBuf> {
+pub(crate) fn build_executable(args: &[&str], target: &str) -> Result<PathBuf> {
     let out = util::output(
         &format!("building {target}"),
         util::cargo()
@@ -351,6 +401,60 @@ fn parse_mem(line: &str) -> Option<Mem> {
     })
 }
 
+/// Runs the timer-lateness probe once; returns its percentile rows (in ns,
+/// so the table formats them as times) and its human-readable output.
+fn lateness(exe: &Path) -> Result<(Vec<Row>, String)> {
+    println!("\n==> timer lateness: rt and tokio");
+    let mut text = String::new();
+    let mut found: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+    util::run_tee(
+        "timer_lateness",
+        Command::new(exe).current_dir(util::root()).arg("both"),
+        |line| match util::result_fields(line, "timer_lateness") {
+            Some(fields) => {
+                if let Some(runtime) = fields.get("runtime").cloned() {
+                    found.insert(runtime, fields);
+                }
+            }
+            None => {
+                text.push_str(line);
+                text.push('\n');
+            }
+        },
+    )?;
+    Ok((lateness_rows(&found)?, text))
+}
+
+fn lateness_rows(found: &BTreeMap<String, BTreeMap<String, String>>) -> Result<Vec<Row>> {
+    let get = |runtime: &str, key: &str| -> Result<f64> {
+        found
+            .get(runtime)
+            .and_then(|f| util::field_f64(f, key))
+            .map(|us| us * 1e3)
+            .ok_or_else(|| format!("timer_lateness: no `{key}` for {runtime} in its RESULT lines"))
+    };
+    let mut rows = Vec::new();
+    for (label, key) in [
+        ("p50", "p50_us"),
+        ("p90", "p90_us"),
+        ("p99", "p99_us"),
+        ("max", "max_us"),
+    ] {
+        let (rt, tokio) = (get("rt", key)?, get("tokio", key)?);
+        rows.push(Row {
+            workload: format!("timer_lateness: {label} late"),
+            rt: Some(rt),
+            tokio: Some(tokio),
+            ratios: if tokio > 0.0 {
+                vec![rt / tokio]
+            } else {
+                Vec::new()
+            },
+        });
+    }
+    Ok(rows)
+}
+
 fn render_table(rows: &[Row]) -> String {
     let mut out = String::new();
     out.push_str(
@@ -433,6 +537,11 @@ fn render_report(
             "- task_mem: 100,000 idle tasks on a current-thread runtime, {mem_runs} interleaved run(s) per runtime"
         );
     }
+    let _ = writeln!(
+        out,
+        "- net and time groups: 30% of the warm-up and 60% of the measurement time; \
+         timer_lateness: one run of 2,000 real sleeps per runtime (how late, not how fast)"
+    );
     if let Some(filter) = filter {
         let _ = writeln!(out, "- filter: `{filter}`");
     }
@@ -512,6 +621,26 @@ mod tests {
         }];
         let table = render_table(&rows);
         assert!(table.contains("| yield_many | 2.00 µs | 1.00 µs | 2.00 | 1.50–2.50 |"));
+    }
+
+    #[test]
+    fn lateness_rows_from_results() {
+        let mut found = BTreeMap::new();
+        for (rt, p50) in [("rt", "900"), ("tokio", "1000")] {
+            let line = format!(
+                "RESULT timer_lateness runtime={rt} sleeps=2000 early=0 p50_us={p50} p90_us=1500 p99_us=2000 max_us=9000"
+            );
+            found.insert(
+                rt.to_string(),
+                util::result_fields(&line, "timer_lateness").unwrap(),
+            );
+        }
+        let rows = lateness_rows(&found).unwrap();
+        assert_eq!(rows.len(), 4);
+        assert_eq!(rows[0].rt, Some(900_000.0));
+        assert_eq!(rows[0].ratios, vec![0.9]);
+        found.remove("tokio");
+        assert!(lateness_rows(&found).is_err());
     }
 
     #[test]

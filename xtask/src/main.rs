@@ -4,6 +4,7 @@
 
 mod bench;
 mod ci;
+mod demo;
 mod deny;
 mod loom;
 mod util;
@@ -23,12 +24,21 @@ SUBCOMMANDS:
                    --release, into <target>/loom. LOOM_MAX_PREEMPTIONS defaults to 2.
   bench [FILTER]   build the rt-vs-tokio benchmarks once, run them RT_BENCH_RUNS times
                    (default 5) as separate processes alternating which runtime goes
-                   first, run the task-memory probe, and print a median table (also
-                   written to benches/results/latest.md). FILTER is a criterion filter.
+                   first, run the task-memory and timer-lateness probes, and print a
+                   median table (also written to benches/results/latest.md). FILTER
+                   is a criterion regex over group/function (e.g. `echo`, `copy_`,
+                   `time_|timer|sleep`); the probes run when it is a substring of
+                   `task_mem` / `timer_lateness`.
                    Env: RT_BENCH_RUNS, RT_BENCH_WARMUP (s, default 1),
                    RT_BENCH_MEASURE (s, default 2), RT_MEM_RUNS (default 3).
   stress [ARGS]    cargo run --release -p stress-test -- ARGS
-  demo [ARGS]      cargo run --release -p rt --example demo -- ARGS
+  demo [--compare tokio] [ARGS]
+                   the task demo (cargo run --release -p rt --features full --example
+                   demo), then an echo load on 127.0.0.1 (benches' echo_demo: 64
+                   connections x 3 s, requests/s, MB/s, p50/p99 latency); with
+                   --compare tokio the same load on tokio, side by side. ARGS go to
+                   echo_demo: --connections N, --seconds S, --size BYTES,
+                   --max-requests N.
   help             this text
 ";
 
@@ -41,7 +51,7 @@ fn main() -> ExitCode {
         Some("loom") => loom::run(&rest),
         Some("bench") => bench::run(&rest),
         Some("stress") => stress(&rest),
-        Some("demo") => demo(&rest),
+        Some("demo") => demo::run(&rest),
         Some("help" | "-h" | "--help") => {
             print!("{HELP}");
             Ok(())
@@ -76,24 +86,6 @@ fn stress(args: &[String]) -> Result {
         "stress test",
         util::cargo()
             .args(["run", "--release", "-p", "stress-test", "--"])
-            .args(args),
-    )
-}
-
-/// `cargo xtask demo`: the facade's demo example.
-fn demo(args: &[String]) -> Result {
-    let example = util::root().join("crates/rt/examples/demo.rs");
-    let example_dir = util::root().join("crates/rt/examples/demo/main.rs");
-    if !example.is_file() && !example_dir.is_file() {
-        return Err(format!(
-            "demo: {} does not exist yet: the demo example has not been written",
-            example.display()
-        ));
-    }
-    util::run(
-        "demo",
-        util::cargo()
-            .args(["run", "--release", "-p", "rt", "--example", "demo", "--"])
             .args(args),
     )
 }

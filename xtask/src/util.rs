@@ -1,6 +1,7 @@
 //! Helpers shared by the subcommands: locating the workspace, spawning cargo,
 //! timing steps, and a little text parsing (std only, so xtask builds fast).
 
+use std::collections::BTreeMap;
 use std::env;
 use std::ffi::OsString;
 use std::fs;
@@ -272,9 +273,44 @@ pub fn json_num_after(json: &str, from: usize, key: &str) -> Option<f64> {
     rest[..end].parse().ok()
 }
 
+/// The `key=value` fields of a machine-readable line `RESULT <name> k=v ...`
+/// printed by the benchmark binaries, or `None` when `line` is not one.
+pub fn result_fields(line: &str, name: &str) -> Option<BTreeMap<String, String>> {
+    let rest = line.strip_prefix("RESULT ")?.strip_prefix(name)?;
+    if !rest.is_empty() && !rest.starts_with(' ') {
+        return None;
+    }
+    Some(
+        rest.split_whitespace()
+            .filter_map(|kv| kv.split_once('='))
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+    )
+}
+
+/// A numeric field of [`result_fields`].
+pub fn field_f64(fields: &BTreeMap<String, String>, key: &str) -> Option<f64> {
+    fields.get(key)?.parse().ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn result_lines_parse() {
+        let f = result_fields(
+            "RESULT echo_demo runtime=rt rps=1.5e3 p99_us=812",
+            "echo_demo",
+        )
+        .unwrap();
+        assert_eq!(f.get("runtime").map(String::as_str), Some("rt"));
+        assert_eq!(field_f64(&f, "rps"), Some(1500.0));
+        assert_eq!(field_f64(&f, "p99_us"), Some(812.0));
+        assert_eq!(field_f64(&f, "nope"), None);
+        assert!(result_fields("RESULT echo_demox runtime=rt", "echo_demo").is_none());
+        assert!(result_fields("echo load (rt)", "echo_demo").is_none());
+    }
 
     #[test]
     fn median_of_odd_and_even() {
