@@ -1,6 +1,7 @@
 //! `cargo xtask ci`: the whole gate, in order, failing fast.
 //!
-//! Steps: rustfmt check, clippy (`-D warnings`, all targets), tests, rustdoc
+//! Steps: rustfmt check, clippy (`-D warnings`, all targets), tests, the
+//! examples' self-tests and a short stress run, rustdoc
 //! (`-D warnings`), loom models, cargo-deny. Each step prints its wall time,
 //! and a summary with the total is printed at the end (also on failure).
 
@@ -13,10 +14,11 @@ const CARGO_DENY_VERSION: &str = "0.20.2";
 
 type Step = (&'static str, fn() -> Result);
 
-const STEPS: [Step; 6] = [
+const STEPS: [Step; 7] = [
     ("fmt", fmt),
     ("clippy", clippy),
     ("test", test),
+    ("examples", examples),
     ("doc", doc),
     ("loom", loom),
     ("deny", deny),
@@ -58,6 +60,40 @@ fn summary(done: &[(&str, Duration, bool)], total: Duration) {
         println!("  {name:<8} skipped");
     }
     println!("  total            {}", util::fmt_wall(total));
+}
+
+/// Runs every example's `--self-test` (each serves and drives itself on
+/// loopback and exits) and a shortened stress test.
+fn examples() -> Result {
+    for example in ["echo_server", "chat_server", "tcp_proxy", "udp_echo"] {
+        util::run(
+            &format!("example {example} --self-test"),
+            util::cargo().args([
+                "run",
+                "--quiet",
+                "-p",
+                "rt",
+                "--features",
+                "full,test-util",
+                "--example",
+                example,
+                "--",
+                "--self-test",
+            ]),
+        )?;
+    }
+    util::run(
+        "stress-test (200,000 tasks per runtime)",
+        util::cargo().args([
+            "run",
+            "--quiet",
+            "-p",
+            "stress-test",
+            "--",
+            "--tasks",
+            "200000",
+        ]),
+    )
 }
 
 fn fmt() -> Result {
