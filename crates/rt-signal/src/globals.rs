@@ -123,16 +123,16 @@ impl Globals {
         let action = move || {
             slot.record();
             let byte = 1u8;
-            // SAFETY: `fd` is the pipe's write end, open for the life of
-            // the process (the globals are never dropped); `byte` is a
-            // valid one-byte buffer. write(2) is async-signal-safe, and a
-            // failure (a full pipe) is fine: the pipe is readable anyway.
+            // `fd` is the pipe's write end, open for the life of the process
+            // (the globals are never dropped). A failure (a full pipe) is fine.
+            // SAFETY: `byte` is a valid one-byte buffer, `fd` is open, and
+            // write(2) is async-signal-safe.
             unsafe { libc::write(fd, (&byte as *const u8).cast(), 1) };
         };
-        // SAFETY: the action only stores to an atomic and calls write(2),
-        // both async-signal-safe; it does not allocate, lock or panic.
         // `signum` is not in the registry's FORBIDDEN list (checked above),
         // so the registry does not panic.
+        // SAFETY: the action only stores to an atomic and calls write(2),
+        // both async-signal-safe; it does not allocate, lock or panic.
         unsafe { signal_hook_registry::register(signum, action) }?;
         installed[signum as usize] = true;
         Ok(())
