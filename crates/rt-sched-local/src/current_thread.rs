@@ -273,41 +273,36 @@ impl<P: Park + Send + 'static> CurrentThread<P> {
     /// driver is shut down. Call it with the runtime context entered.
     pub fn shutdown(&self) {
         let handle = &*self.handle;
-        // Cancel every task; futures are dropped on this thread.
         let taken = self.take_core();
+        // Wake-ups during shutdown (from futures' destructors) land on this
+        // scratch queue and are dropped below with the rest.
         let ctx = Ctx {
             handle: self.handle.clone(),
-            core: RefCell::new(taken.as_ref().map(|_| {
-                Box::new(Core {
-                    tasks: VecDeque::new(),
-                    tick: 0,
-                    polls: 0,
-                    parks: 0,
-                })
-            })),
+            core: RefCell::new(Some(Box::new(Core {
+                tasks: VecDeque::new(),
+                tick: 0,
+                polls: 0,
+                parks: 0,
+            }))),
         };
-        context::set_scheduler(&ctx, || {
-            handle.owned.close_and_shutdown_all();
-        });
+        // Cancel every task; futures are dropped on this thread.
+        context::set_scheduler(&ctx, || handle.owned.close_and_shutdown_all());
         let mut drained: Vec<Notified<Scheduler>> = Vec::new();
         if let Some(c) = ctx.core.borrow_mut().take() {
             drained.extend(c.tasks);
         }
-        if let Some((mut core, mut driver)) = taken {
+        let taken = taken.map(|(mut core, driver)| {
             drained.extend(core.tasks.drain(..));
-            drop(drained);
-            handle.inject.close();
-            while let Ok(t) = handle.inject.pop() {
-                drop(t);
-            }
+            (core, driver)
+        });
+        drop(drained);
+        handle.inject.close();
+        while let Ok(t) = handle.inject.pop() {
+            drop(t);
+        }
+        if let Some((core, mut driver)) = taken {
             driver.shutdown();
             *self.slot.lock().unwrap() = Some((core, driver));
-        } else {
-            drop(drained);
-            handle.inject.close();
-            while let Ok(t) = handle.inject.pop() {
-                drop(t);
-            }
         }
         debug_assert!(handle.owned.is_empty());
     }
@@ -324,15 +319,12 @@ impl Ctx {
         let mut core = self.core.borrow_mut();
         let core = core.as_mut().expect("core missing");
         core.tick = core.tick.wrapping_add(1);
-        core.polls += 1;
         let task = if core.tick % handle.config.global_queue_interval == 0 {
             handle.inject.pop().ok().or_else(|| core.tasks.pop_front())
         } else {
             core.tasks.pop_front().or_else(|| handle.inject.pop().ok())
         };
-        if task.is_none() {
-            core.polls -= 1;
-        }
+        core.polls += u64::from(task.is_some());
         task
     }
 
@@ -391,7 +383,7 @@ impl Handle {
         let (join, notified) = self.owned.bind(future, Scheduler(self.clone()), id);
         self.metrics.spawned.fetch_add(1, Ordering::Relaxed);
         if let Some(n) = notified {
-            Scheduler(self.clone()).schedule(n);
+            self.schedule_task(n);
         }
         join
     }
@@ -414,7 +406,7 @@ impl Handle {
             unsafe { self.owned.bind_local(future, Scheduler(self.clone()), id) };
         self.metrics.spawned.fetch_add(1, Ordering::Relaxed);
         if let Some(n) = notified {
-            Scheduler(self.clone()).schedule(n);
+            self.schedule_task(n);
         }
         join
     }
@@ -462,27 +454,33 @@ impl fmt::Debug for Handle {
     }
 }
 
-impl Schedule for Scheduler {
-    fn schedule(&self, task: Notified<Self>) {
-        let mut task = Some(task);
-        context::with_scheduler::<Ctx, _>(|ctx| {
-            if let Some(ctx) = ctx {
-                if Arc::ptr_eq(&ctx.handle, &self.0) {
-                    if let Ok(mut core) = ctx.core.try_borrow_mut() {
-                        if let Some(core) = core.as_mut() {
-                            core.tasks.push_back(task.take().unwrap());
-                        }
-                    }
+impl Handle {
+    /// Queues a woken task: on the local queue when this thread is driving
+    /// this scheduler, else on the inject queue with an unpark.
+    fn schedule_task(&self, task: Notified<Scheduler>) {
+        let task = context::with_scheduler::<Ctx, _>(|ctx| {
+            let local = ctx.filter(|ctx| std::ptr::eq(Arc::as_ptr(&ctx.handle), self));
+            match local.and_then(|ctx| ctx.core.try_borrow_mut().ok()) {
+                Some(mut core) if core.is_some() => {
+                    core.as_mut().unwrap().tasks.push_back(task);
+                    None
                 }
+                _ => Some(task),
             }
         });
         if let Some(task) = task {
             // Remote: a closed queue means shutdown; dropping the
             // notification is then correct (the task is cancelled).
-            if self.0.inject.push(task).is_ok() {
-                self.0.unpark.unpark();
+            if self.inject.push(task).is_ok() {
+                self.unpark.unpark();
             }
         }
+    }
+}
+
+impl Schedule for Scheduler {
+    fn schedule(&self, task: Notified<Self>) {
+        self.0.schedule_task(task);
     }
 
     fn release(&self, task: &Task<Self>) -> Option<Task<Self>> {

@@ -194,7 +194,7 @@ impl<T> JoinSet<T> {
         let mut rest = Vec::new();
         let mut iter = ready.into_iter();
         for key in iter.by_ref() {
-            if let Some(r) = self.poll_entry(key, None) {
+            if let Some(r) = self.poll_entry(key) {
                 out = Some(r);
                 break;
             }
@@ -206,18 +206,10 @@ impl<T> JoinSet<T> {
         out
     }
 
-    /// Polls the entry `key` with its own waker (or the caller's task
-    /// waker for the budget) and removes it if finished.
-    fn poll_entry(
-        &mut self,
-        key: usize,
-        cx: Option<&mut Context<'_>>,
-    ) -> Option<Result<(Id, T), JoinError>> {
-        let entry = self.entries.get_mut(key)?.as_mut()?;
-        let waker = entry.waker.clone();
-        let mut ecx = Context::from_waker(&waker);
-        let poll = Pin::new(&mut entry.handle).poll(&mut ecx);
-        let _ = cx;
+    /// Polls the entry `key` with its own waker and removes it if finished.
+    fn poll_entry(&mut self, key: usize) -> Option<Result<(Id, T), JoinError>> {
+        let Entry { handle, waker } = self.entries.get_mut(key)?.as_mut()?;
+        let poll = Pin::new(handle).poll(&mut Context::from_waker(waker));
         match poll {
             Poll::Ready(res) => {
                 let e = self.remove(key).expect("entry present");
@@ -258,7 +250,7 @@ impl<T> JoinSet<T> {
                     }
                 }
             };
-            if let Some(res) = self.poll_entry(key, None) {
+            if let Some(res) = self.poll_entry(key) {
                 coop.made_progress();
                 return Poll::Ready(Some(res));
             }
