@@ -203,10 +203,16 @@ pub fn run(args: &[String]) -> Result {
         println!("\n{histogram}");
     }
     println!("{table}");
-    let results = util::root().join("benches/results");
-    fs::create_dir_all(&results)
-        .map_err(|e| format!("bench: cannot create {}: {e}", results.display()))?;
-    let latest = results.join("latest.md");
+    // `RT_BENCH_OUT` redirects the report (so that concurrent partial runs
+    // do not overwrite each other's `latest.md`).
+    let latest = match env::var_os("RT_BENCH_OUT") {
+        Some(path) => std::path::PathBuf::from(path),
+        None => util::root().join("benches/results/latest.md"),
+    };
+    if let Some(dir) = latest.parent() {
+        fs::create_dir_all(dir)
+            .map_err(|e| format!("bench: cannot create {}: {e}", dir.display()))?;
+    }
     fs::write(&latest, report)
         .map_err(|e| format!("bench: cannot write {}: {e}", latest.display()))?;
     println!(

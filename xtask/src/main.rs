@@ -30,7 +30,8 @@ SUBCOMMANDS:
                    `time_|timer|sleep`); the probes run when it is a substring of
                    `task_mem` / `timer_lateness`.
                    Env: RT_BENCH_RUNS, RT_BENCH_WARMUP (s, default 1),
-                   RT_BENCH_MEASURE (s, default 2), RT_MEM_RUNS (default 3).
+                   RT_BENCH_MEASURE (s, default 2), RT_MEM_RUNS (default 3),
+                   RT_BENCH_OUT (report path, default benches/results/latest.md).
   stress [ARGS]    cargo run --release -p stress-test -- ARGS
   demo [--compare tokio] [ARGS]
                    the task demo (cargo run --release -p rt --features full --example
