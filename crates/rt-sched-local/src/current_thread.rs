@@ -260,7 +260,14 @@ impl<P: Park + Send + 'static> CurrentThread<P> {
                         }
                         continue 'outer;
                     };
-                    coop::budget(|| task.run());
+                    // A task that yielded goes to the back of the queue
+                    // (not through `Schedule::yield_now`: no look-up).
+                    if let Some(task) = coop::budget(|| task.run_yielding()) {
+                        match ctx.core.borrow_mut().as_mut() {
+                            Some(core) => core.tasks.push_back(task),
+                            None => handle.schedule_task(task),
+                        }
+                    }
                 }
                 // Busy: let the driver deliver events without blocking.
                 ctx.park(handle, driver, Some(Duration::ZERO));

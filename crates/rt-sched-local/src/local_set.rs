@@ -134,7 +134,12 @@ impl LocalSet {
                 local.or_else(|| self.context.shared.remote.pop().ok())
             };
             match task {
-                Some(task) => coop::budget(|| task.run()),
+                Some(task) => {
+                    // A task that yielded goes to the back of the queue.
+                    if let Some(task) = coop::budget(|| task.run_yielding()) {
+                        self.context.queue.borrow_mut().push_back(task);
+                    }
+                }
                 None => return false,
             }
         }

@@ -31,7 +31,9 @@
 //!   worker finds no other task locally, in the injection queue or to steal
 //!   (or the next `event_interval` maintenance), then goes to the back of
 //!   the local queue. So busy tasks that keep yielding do not hold back injected work
-//!   (as in Tokio, whose `yield_now` defers the same way).
+//!   (as in Tokio, whose `yield_now` defers the same way). The run loop gets
+//!   such a task back from `Notified::run_yielding` and defers it itself: no
+//!   context look-up, no `Schedule` call (whose `&self` lives in the task).
 //! * A push onto an *empty* local queue notifies a parked worker (idle.rs,
 //!   step 1): a non-empty queue already carries that obligation, so pushes
 //!   behind it cost no read-modify-write on the shared idle word.
@@ -108,7 +110,11 @@ pub(crate) const LIFO_STEAL_AFTER: Duration = Duration::from_millis(10);
 /// moves to another thread with `block_in_place`.
 pub(crate) struct Core {
     pub(crate) index: usize,
-    tick: u32,
+    /// Ticks left until the next look at the injection queue first (counts
+    /// down from `global_queue_interval`; no division per tick).
+    global_countdown: u32,
+    /// Ticks left until the next maintenance (from `event_interval`).
+    event_countdown: u32,
     pub(crate) run_queue: Worker<Notif>,
     /// Tasks that yielded (woke themselves while running): they go back to
     /// the run queue once the worker has nothing else to run, and every
@@ -141,7 +147,8 @@ impl Core {
     ) -> Core {
         Core {
             index,
-            tick: 0,
+            global_countdown: config.global_queue_interval.unwrap_or(61),
+            event_countdown: config.event_interval,
             run_queue,
             deferred: Vec::new(),
             lifo_maybe: false,
@@ -239,7 +246,9 @@ impl Core {
     }
 
     fn next_task(&mut self, handle: &Handle) -> Option<Notif> {
-        if self.tick % self.global_queue_interval == 0 {
+        self.global_countdown -= 1;
+        if self.global_countdown == 0 {
+            self.global_countdown = self.global_queue_interval;
             // Remote work first now and then, so a busy worker does not
             // starve it; take a batch, so it drains at the pace of the
             // tasks, not of the interval.
@@ -519,8 +528,9 @@ impl WorkerCtx {
         core.busy_since = Instant::now();
         core.is_shutdown = handle.is_closed();
         while !core.is_shutdown {
-            core.tick = core.tick.wrapping_add(1);
-            if core.tick % core.event_interval == 0 {
+            core.event_countdown -= 1;
+            if core.event_countdown == 0 {
+                core.event_countdown = core.event_interval;
                 core = self.maintenance(core);
                 if core.is_shutdown {
                     break;
@@ -555,11 +565,21 @@ impl WorkerCtx {
         core.count_poll(handle);
         *self.core.borrow_mut() = Some(core);
         coop::budget(|| {
-            task.run();
+            let mut yielded = task.run_yielding();
             let mut lifo_polls = 0;
             loop {
-                // `None`: `block_in_place` gave the core to another thread.
-                let mut core = self.core.borrow_mut().take()?;
+                let Some(mut core) = self.core.borrow_mut().take() else {
+                    // `block_in_place` gave the core to another thread.
+                    if let Some(task) = yielded {
+                        handle.push_remote(task);
+                        handle.notify_parked();
+                    }
+                    return None;
+                };
+                if let Some(task) = yielded.take() {
+                    // It woke itself while running: deferred (see "Pushing").
+                    core.deferred.push(task);
+                }
                 let Some(task) = core.take_lifo(handle) else {
                     return Some(core);
                 };
@@ -574,7 +594,7 @@ impl WorkerCtx {
                 }
                 core.count_poll(handle);
                 *self.core.borrow_mut() = Some(core);
-                task.run();
+                yielded = task.run_yielding();
             }
         })
     }

@@ -800,3 +800,103 @@ fn shutdown_from_inside_block_in_place_does_not_deadlock() {
         handle.num_alive_tasks() == 0
     });
 }
+
+/// Stores its waker in `slot` on every poll and stays pending.
+struct StoreWaker {
+    slot: Arc<Mutex<Vec<std::task::Waker>>>,
+    _token: support::Token,
+}
+
+impl std::future::Future for StoreWaker {
+    type Output = ();
+    fn poll(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<()> {
+        self.slot.lock().unwrap().push(cx.waker().clone());
+        std::task::Poll::Pending
+    }
+}
+
+#[test]
+fn tasks_woken_from_other_threads_after_the_pool_is_dropped() {
+    let drops = DropCounter::default();
+    let slot = Arc::new(Mutex::new(Vec::new()));
+    let rt = Rt::new(2);
+    let joins: Vec<_> = (0..16)
+        .map(|_| {
+            rt.spawn(StoreWaker {
+                slot: slot.clone(),
+                _token: drops.token(),
+            })
+        })
+        .collect();
+    wait_until(LONG, "every task to store its waker", || {
+        slot.lock().unwrap().len() >= 16
+    });
+    drop(rt);
+    assert_eq!(drops.dropped(), 16, "shutdown dropped every future");
+    // Wake (by value and by reference) from other threads: the tasks are
+    // complete, the pool is gone; nothing runs and nothing is freed twice.
+    let wakers = std::mem::take(&mut *slot.lock().unwrap());
+    let threads: Vec<_> = wakers
+        .into_iter()
+        .enumerate()
+        .map(|(i, w)| {
+            thread::spawn(move || {
+                if i % 2 == 0 {
+                    w.wake();
+                } else {
+                    w.wake_by_ref();
+                }
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap();
+    }
+    for j in joins {
+        assert!(futures::executor::block_on(j).unwrap_err().is_cancelled());
+    }
+    assert_eq!(drops.dropped(), 16);
+}
+
+#[test]
+fn wakes_racing_the_shutdown_are_harmless() {
+    // Other threads wake tasks (by value: the waker's reference is theirs)
+    // while the pool shuts down; a wake that reaches the closed pool's
+    // `schedule` has its notification dropped there.
+    for _ in 0..20 {
+        let drops = DropCounter::default();
+        let slot = Arc::new(Mutex::new(Vec::new()));
+        let rt = Rt::new(2);
+        for _ in 0..8 {
+            drop(rt.spawn(StoreWaker {
+                slot: slot.clone(),
+                _token: drops.token(),
+            }));
+        }
+        wait_until(LONG, "every task to store a waker", || {
+            slot.lock().unwrap().len() >= 8
+        });
+        let stop = Arc::new(AtomicBool::new(false));
+        let waker_thread = {
+            let (slot, stop) = (slot.clone(), stop.clone());
+            thread::spawn(move || {
+                for _ in 0..100_000 {
+                    let w = slot.lock().unwrap().pop();
+                    match w {
+                        Some(w) => w.wake(),
+                        None if stop.load(SeqCst) => return,
+                        None => thread::yield_now(),
+                    }
+                }
+            })
+        };
+        drop(rt);
+        stop.store(true, SeqCst);
+        waker_thread.join().unwrap();
+        slot.lock().unwrap().clear();
+        assert_eq!(drops.dropped(), 8);
+    }
+}

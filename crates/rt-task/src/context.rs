@@ -61,10 +61,23 @@ impl Handles {
     }
 }
 
+/// The part of the context that owns values (handles), so its thread-local
+/// has a destructor.
 struct Context {
     handles: RefCell<Handles>,
+}
+
+/// The per-poll part: plain `Copy` cells, so its thread-local needs no
+/// destructor and every access is a plain load or store (no registration
+/// check); it is touched several times per task poll.
+struct Hot {
     scheduler: Cell<Option<NonNull<dyn Any>>>,
     current_task_id: Cell<Option<Id>>,
+    /// The task being polled (its header address), for the self-yield fast
+    /// path; `None` outside a poll (also while a future is dropped).
+    current_task: Cell<Option<NonNull<()>>>,
+    /// The task being polled woke itself through [`self_wake`].
+    self_woken: Cell<bool>,
     budget: Cell<Budget>,
     runtime: Cell<EnterRuntime>,
 }
@@ -88,13 +101,22 @@ thread_local! {
                 runtime: None,
                 drivers: [const { None }; DRIVERS],
             }),
+        }
+    };
+    static HOT: Hot = const {
+        Hot {
             scheduler: Cell::new(None),
             current_task_id: Cell::new(None),
+            current_task: Cell::new(None),
+            self_woken: Cell::new(false),
             budget: Cell::new(Budget::unconstrained()),
             runtime: Cell::new(EnterRuntime::NotEntered),
         }
     };
 }
+
+// `HOT` must stay destructor-free (see `Hot`).
+const _: () = assert!(!std::mem::needs_drop::<Hot>());
 
 /// Restores the previous handles when dropped. Returned by [`enter`].
 #[must_use = "the runtime is exited when the guard is dropped"]
@@ -172,7 +194,7 @@ pub fn set_scheduler<R>(scheduler: &dyn Any, f: impl FnOnce() -> R) -> R {
     struct Reset(Option<NonNull<dyn Any>>);
     impl Drop for Reset {
         fn drop(&mut self) {
-            let _ = CONTEXT.try_with(|c| c.scheduler.set(self.0));
+            let _ = HOT.try_with(|c| c.scheduler.set(self.0));
         }
     }
     // Erase the lifetime: the pointer is only dereferenced by
@@ -182,7 +204,7 @@ pub fn set_scheduler<R>(scheduler: &dyn Any, f: impl FnOnce() -> R) -> R {
     // SAFETY: only the (unused for dyn Any + 'static) lifetime bound changes;
     // see the comment above for why the pointer never outlives the borrow.
     let ptr: NonNull<dyn Any> = unsafe { std::mem::transmute(ptr) };
-    let prev = CONTEXT
+    let prev = HOT
         .try_with(|c| c.scheduler.replace(Some(ptr)))
         .expect("the thread-local runtime context has been destroyed");
     let _reset = Reset(prev);
@@ -190,65 +212,123 @@ pub fn set_scheduler<R>(scheduler: &dyn Any, f: impl FnOnce() -> R) -> R {
 }
 
 /// Calls `f` with the scheduler running on this thread if it is a `T`.
+#[inline]
 pub fn with_scheduler<T: Any, R>(f: impl FnOnce(Option<&T>) -> R) -> R {
-    let ptr = CONTEXT.try_with(|c| c.scheduler.get()).ok().flatten();
+    let ptr = HOT.try_with(|c| c.scheduler.get()).ok().flatten();
     // SAFETY: the pointer was stored by `set_scheduler`, whose borrow is
     // still live (it resets the cell before returning).
     let any = ptr.map(|p| unsafe { p.as_ref() });
     f(any.and_then(|a| a.downcast_ref::<T>()))
 }
 
+#[inline]
 pub(crate) fn current_task_id() -> Option<Id> {
-    CONTEXT.try_with(|c| c.current_task_id.get()).ok().flatten()
+    HOT.try_with(|c| c.current_task_id.get()).ok().flatten()
 }
 
-/// Sets the current task id while a task's future is polled or dropped.
+/// Sets the current task (id, and cell while polling) while a task's future
+/// is polled or dropped; restores the previous one on drop (polls nest when a
+/// task drives a `LocalSet`).
 pub(crate) struct TaskIdGuard {
-    prev: Option<Id>,
+    prev_id: Option<Id>,
+    prev_task: Option<NonNull<()>>,
+    prev_woken: bool,
 }
 
 impl TaskIdGuard {
-    pub(crate) fn enter(id: Id) -> TaskIdGuard {
+    /// `task`: the header of the task about to be polled, or `None` when
+    /// its future (or output) is only dropped.
+    #[inline]
+    pub(crate) fn enter(id: Id, task: Option<NonNull<()>>) -> TaskIdGuard {
+        // (Not `unwrap_or(TaskIdGuard { .. })`: that fallback guard would be
+        // built and dropped, undoing what was just set.)
+        let prev = HOT
+            .try_with(|c| {
+                (
+                    c.current_task_id.replace(Some(id)),
+                    c.current_task.replace(task),
+                    c.self_woken.replace(false),
+                )
+            })
+            .unwrap_or((None, None, false));
         TaskIdGuard {
-            prev: CONTEXT
-                .try_with(|c| c.current_task_id.replace(Some(id)))
-                .ok()
-                .flatten(),
+            prev_id: prev.0,
+            prev_task: prev.1,
+            prev_woken: prev.2,
         }
+    }
+
+    /// Restores the previous task (as dropping the guard does) and returns
+    /// whether the polled task woke itself through [`self_wake`] meanwhile.
+    #[inline]
+    pub(crate) fn exit(self) -> bool {
+        let this = std::mem::ManuallyDrop::new(self);
+        HOT.try_with(|c| {
+            c.current_task_id.set(this.prev_id);
+            c.current_task.set(this.prev_task);
+            c.self_woken.replace(this.prev_woken)
+        })
+        .unwrap_or(false)
     }
 }
 
 impl Drop for TaskIdGuard {
+    #[inline]
     fn drop(&mut self) {
-        let _ = CONTEXT.try_with(|c| c.current_task_id.set(self.prev));
+        let _ = HOT.try_with(|c| {
+            c.current_task_id.set(self.prev_id);
+            c.current_task.set(self.prev_task);
+            c.self_woken.set(self.prev_woken);
+        });
     }
 }
 
-pub(crate) fn budget() -> Option<Budget> {
-    CONTEXT.try_with(|c| c.budget.get()).ok()
+/// Wakes the task being polled on this thread if `waker` is its own waker,
+/// without touching the task's state word: the poller sees the mark when the
+/// poll returns `Pending` and reschedules the task (as if it had yielded).
+/// Returns false, doing nothing, if `waker` is another waker (the caller
+/// then wakes it normally).
+#[inline]
+pub(crate) fn self_wake(waker: &std::task::Waker) -> bool {
+    if !crate::task::is_task_waker(waker) {
+        return false;
+    }
+    HOT.try_with(|c| {
+        let own = c.current_task.get().map(|p| p.as_ptr().cast_const()) == Some(waker.data());
+        if own {
+            c.self_woken.set(true);
+        }
+        own
+    })
+    .unwrap_or(false)
 }
 
+#[inline]
+pub(crate) fn budget() -> Option<Budget> {
+    HOT.try_with(|c| c.budget.get()).ok()
+}
+
+#[inline]
 pub(crate) fn set_budget(b: Budget) -> Option<Budget> {
-    CONTEXT.try_with(|c| c.budget.replace(b)).ok()
+    HOT.try_with(|c| c.budget.replace(b)).ok()
 }
 
 /// Marks this thread as driving a runtime until the guard is dropped.
 /// Returns `None` if it already is (a nested `block_on`).
 pub fn enter_runtime(allow_block_in_place: bool) -> Option<EnterRuntimeGuard> {
-    CONTEXT
-        .try_with(|c| {
-            if c.runtime.get() != EnterRuntime::NotEntered {
-                return None;
-            }
-            c.runtime.set(EnterRuntime::Entered {
-                allow_block_in_place,
-            });
-            Some(EnterRuntimeGuard {
-                _not_send: std::marker::PhantomData,
-            })
+    HOT.try_with(|c| {
+        if c.runtime.get() != EnterRuntime::NotEntered {
+            return None;
+        }
+        c.runtime.set(EnterRuntime::Entered {
+            allow_block_in_place,
+        });
+        Some(EnterRuntimeGuard {
+            _not_send: std::marker::PhantomData,
         })
-        .ok()
-        .flatten()
+    })
+    .ok()
+    .flatten()
 }
 
 /// The message of the panic raised by a nested `block_on`.
@@ -256,8 +336,7 @@ pub const NESTED_RUNTIME_PANIC: &str = "Cannot start a runtime from within a run
 
 /// Whether this thread is driving a runtime.
 pub fn runtime_state() -> EnterRuntime {
-    CONTEXT
-        .try_with(|c| c.runtime.get())
+    HOT.try_with(|c| c.runtime.get())
         .unwrap_or(EnterRuntime::NotEntered)
 }
 
@@ -267,10 +346,10 @@ pub fn exit_runtime<R>(f: impl FnOnce() -> R) -> R {
     struct Reset(EnterRuntime);
     impl Drop for Reset {
         fn drop(&mut self) {
-            let _ = CONTEXT.try_with(|c| c.runtime.set(self.0));
+            let _ = HOT.try_with(|c| c.runtime.set(self.0));
         }
     }
-    let prev = CONTEXT
+    let prev = HOT
         .try_with(|c| c.runtime.replace(EnterRuntime::NotEntered))
         .unwrap_or(EnterRuntime::NotEntered);
     let _reset = Reset(prev);
@@ -285,6 +364,6 @@ pub struct EnterRuntimeGuard {
 
 impl Drop for EnterRuntimeGuard {
     fn drop(&mut self) {
-        let _ = CONTEXT.try_with(|c| c.runtime.set(EnterRuntime::NotEntered));
+        let _ = HOT.try_with(|c| c.runtime.set(EnterRuntime::NotEntered));
     }
 }

@@ -52,6 +52,7 @@ impl Budget {
 struct ResetGuard(Option<Budget>);
 
 impl Drop for ResetGuard {
+    #[inline]
     fn drop(&mut self) {
         if let Some(b) = self.0 {
             context::set_budget(b);
@@ -90,6 +91,7 @@ pub fn set(budget: Budget) {
 }
 
 /// Whether the current task has budget left (always true outside a task).
+#[inline]
 pub fn has_budget_remaining() -> bool {
     context::budget().is_none_or(|b| b.0 != Some(0))
 }
@@ -111,7 +113,9 @@ pub fn poll_proceed(cx: &mut Context<'_>) -> Poll<RestoreOnPending> {
         context::set_budget(b);
         Poll::Ready(RestoreOnPending(Cell::new(prev)))
     } else {
-        cx.waker().wake_by_ref();
+        if !context::self_wake(cx.waker()) {
+            cx.waker().wake_by_ref();
+        }
         Poll::Pending
     }
 }

@@ -20,6 +20,7 @@ pub use join::{AbortHandle, JoinHandle};
 pub use list::OwnedTasks;
 
 use raw::RawTask;
+pub(crate) use waker::is_task_waker;
 
 /// What a task asks of its scheduler.
 ///
@@ -96,11 +97,26 @@ pub struct Notified<S: 'static>(pub(crate) Task<S>);
 
 impl<S: 'static> Notified<S> {
     /// Polls the task once (or cancels it if it was aborted), consuming the
-    /// notification.
+    /// notification. If the task woke itself during the poll (it yielded),
+    /// its new notification goes to [`Schedule::yield_now`].
+    #[inline]
     pub fn run(self) {
         let raw = self.0.raw;
         mem::forget(self);
-        raw.poll();
+        raw.poll(false);
+    }
+
+    /// Like [`run`](Self::run), but if the task woke itself during the poll
+    /// (`yield_now`, a spent cooperative budget), its new notification is
+    /// returned to the caller instead of going through
+    /// [`Schedule::yield_now`]. A run loop uses this to queue yielded tasks
+    /// itself, without a scheduler look-up.
+    #[must_use = "a returned notification must be scheduled, or the task never runs again"]
+    #[inline]
+    pub fn run_yielding(self) -> Option<Notified<S>> {
+        let raw = self.0.raw;
+        mem::forget(self);
+        raw.poll(true).then(|| Notified(Task::from_raw(raw)))
     }
 
     /// The task's id.
@@ -139,7 +155,7 @@ impl<S: 'static> UnownedTask<S> {
         let raw = self.raw;
         mem::forget(self);
         let owner = Task::<S>::from_raw(raw);
-        raw.poll();
+        raw.poll(false);
         drop(owner);
     }
 

@@ -42,7 +42,8 @@ pub(crate) struct Header {
 
 /// Functions that know the concrete future and scheduler types.
 pub(crate) struct Vtable {
-    pub(crate) poll: unsafe fn(NonNull<Header>),
+    /// Polls; `direct`: see [`RawTask::poll`].
+    pub(crate) poll: unsafe fn(NonNull<Header>, bool) -> bool,
     pub(crate) schedule: unsafe fn(NonNull<Header>),
     pub(crate) dealloc: unsafe fn(NonNull<Header>),
     pub(crate) try_read_output: unsafe fn(NonNull<Header>, *mut (), &Waker),
@@ -111,12 +112,14 @@ impl RawTask {
         self.ptr
     }
 
+    #[inline]
     pub(crate) fn header(&self) -> &Header {
         // SAFETY: a RawTask is only used by holders of a reference, which
         // keeps the cell allocated.
         unsafe { self.ptr.as_ref() }
     }
 
+    #[inline]
     pub(crate) fn state(&self) -> &State {
         &self.header().state
     }
@@ -126,9 +129,15 @@ impl RawTask {
     }
 
     /// Polls the task, consuming one `Notified` reference.
-    pub(crate) fn poll(self) {
+    ///
+    /// If the task woke itself during the poll (it yielded), it needs a new
+    /// `Notified`: with `direct`, this returns true and the caller owns that
+    /// `Notified`'s reference; without, the task's scheduler gets it through
+    /// `Schedule::yield_now` and this returns false.
+    #[inline]
+    pub(crate) fn poll(self, direct: bool) -> bool {
         // SAFETY: the caller gives up a `Notified` reference, as `poll` expects.
-        unsafe { (self.header().vtable.poll)(self.ptr) }
+        unsafe { (self.header().vtable.poll)(self.ptr, direct) }
     }
 
     pub(crate) fn schedule(self) {
@@ -180,6 +189,15 @@ impl RawTask {
     }
 }
 
+/// Outcome of one poll of the future.
+enum Polled {
+    /// Completed (or panicked); the output is stored.
+    Ready,
+    /// Pending. `self_woken`: the future woke its own task through
+    /// `context::self_wake` during the poll.
+    Pending { self_woken: bool },
+}
+
 /// Typed access to a cell, for the vtable functions.
 struct Harness<F: Future, S: 'static> {
     cell: NonNull<Cell<F, S>>,
@@ -207,22 +225,30 @@ impl<F: Future, S: Schedule> Harness<F, S> {
         }
     }
 
-    fn poll(self) {
+    /// See [`RawTask::poll`].
+    fn poll(self, direct: bool) -> bool {
         match self.header().state.transition_to_running() {
             ToRunning::Success => {
                 // The poll holds a reference, so a waker borrowed from the
                 // cell without counting one is valid for the whole poll.
                 let waker = waker::borrowed(self.cell.cast());
                 let mut cx = Context::from_waker(&waker);
-                if self.poll_future(&mut cx).is_ready() {
+                let Polled::Pending { self_woken } = self.poll_future(&mut cx) else {
                     self.complete();
-                    return;
-                }
-                match self.header().state.transition_to_idle() {
+                    return false;
+                };
+                match self.header().state.transition_to_idle(self_woken) {
                     ToIdle::Ok => {}
+                    // The poll's reference is now the new Notified's.
+                    ToIdle::OkNotified if direct => return true,
                     ToIdle::OkNotified => {
+                        // Keep a reference of our own across the call: the
+                        // scheduler's `&self` lives in the cell (state.rs,
+                        // "Calling the scheduler").
+                        self.header().state.ref_inc();
                         let task = Notified(Task::from_raw(self.raw()));
                         self.cell().scheduler.yield_now(task);
+                        self.raw().drop_reference();
                     }
                     ToIdle::OkDealloc => self.dealloc(),
                     ToIdle::Cancelled => {
@@ -238,12 +264,13 @@ impl<F: Future, S: Schedule> Harness<F, S> {
             ToRunning::Failed => {}
             ToRunning::Dealloc => self.dealloc(),
         }
+        false
     }
 
     /// Polls the future once; on completion (or panic) stores the result.
-    fn poll_future(&self, cx: &mut Context<'_>) -> Poll<()> {
+    fn poll_future(&self, cx: &mut Context<'_>) -> Polled {
         let id = self.header().id;
-        let _id_guard = crate::context::TaskIdGuard::enter(id);
+        let id_guard = crate::context::TaskIdGuard::enter(id, Some(self.cell.cast()));
         let res = catch_unwind(AssertUnwindSafe(|| {
             self.cell().stage.with_mut(|stage| {
                 // SAFETY: we hold RUNNING, which grants exclusive access to
@@ -258,7 +285,11 @@ impl<F: Future, S: Schedule> Harness<F, S> {
             })
         }));
         let output = match res {
-            Ok(Poll::Pending) => return Poll::Pending,
+            Ok(Poll::Pending) => {
+                return Polled::Pending {
+                    self_woken: id_guard.exit(),
+                }
+            }
             Ok(Poll::Ready(out)) => Ok(out),
             Err(payload) => Err(JoinError::panic(id, payload)),
         };
@@ -271,14 +302,15 @@ impl<F: Future, S: Schedule> Harness<F, S> {
             }
         };
         self.set_stage(Stage::Finished(output));
-        Poll::Ready(())
+        drop(id_guard);
+        Polled::Ready
     }
 
     /// Drops the future and stores a cancellation error (or the panic of
     /// the future's destructor). Requires RUNNING.
     fn cancel_future(&self) {
         let id = self.header().id;
-        let _id_guard = crate::context::TaskIdGuard::enter(id);
+        let _id_guard = crate::context::TaskIdGuard::enter(id, None);
         let err = match catch_unwind(AssertUnwindSafe(|| self.set_stage(Stage::Consumed))) {
             Ok(()) => JoinError::cancelled(id),
             Err(payload) => JoinError::panic(id, payload),
@@ -293,14 +325,30 @@ impl<F: Future, S: Schedule> Harness<F, S> {
         self.cell().stage.with_mut(|s| unsafe { *s = stage });
     }
 
-    /// RUNNING -> COMPLETE, notify the JoinHandle, leave the owned list and
+    /// Leave the owned list, RUNNING -> COMPLETE, notify the JoinHandle and
     /// drop the poll's reference (and the list's).
+    ///
+    /// The task leaves the list *before* it is marked complete, so a
+    /// `JoinHandle` that sees the output also sees the task gone from its
+    /// scheduler's alive count (`num_alive_tasks() == 0` once every handle
+    /// has been awaited). We still hold `RUNNING`: a shutdown sweep that
+    /// meanwhile misses the task has nothing to cancel.
     fn complete(self) {
+        let me = ManuallyDrop::new(Task::<S>::from_raw(self.raw()));
+        let released = self.cell().scheduler.release(&me);
+        let count = match released {
+            Some(task) => {
+                // Drop the list's reference together with ours.
+                mem::forget(task);
+                2
+            }
+            None => 1,
+        };
         let snapshot = self.header().state.transition_to_complete();
         let _ = catch_unwind(AssertUnwindSafe(|| {
             if !snapshot.is_join_interested() {
                 // Nobody will read the output: drop it here.
-                let _id_guard = crate::context::TaskIdGuard::enter(self.header().id);
+                let _id_guard = crate::context::TaskIdGuard::enter(self.header().id, None);
                 self.set_stage(Stage::Consumed);
             } else if snapshot.is_join_waker_set() {
                 // COMPLETE is set and JOIN_WAKER was set: the slot is frozen
@@ -314,16 +362,6 @@ impl<F: Future, S: Schedule> Harness<F, S> {
                 });
             }
         }));
-        let me = ManuallyDrop::new(Task::<S>::from_raw(self.raw()));
-        let released = self.cell().scheduler.release(&me);
-        let count = match released {
-            Some(task) => {
-                // Drop the list's reference together with ours.
-                mem::forget(task);
-                2
-            }
-            None => 1,
-        };
         if self.header().state.transition_to_terminal(count) {
             self.dealloc();
         }
@@ -385,9 +423,9 @@ impl<F: Future, S: Schedule> Harness<F, S> {
     }
 }
 
-unsafe fn poll<F: Future, S: Schedule>(ptr: NonNull<Header>) {
+unsafe fn poll<F: Future, S: Schedule>(ptr: NonNull<Header>, direct: bool) -> bool {
     // SAFETY: the vtable of a Cell<F, S> is only reached through that cell.
-    unsafe { Harness::<F, S>::from_raw(ptr) }.poll()
+    unsafe { Harness::<F, S>::from_raw(ptr) }.poll(direct)
 }
 
 unsafe fn schedule<F: Future, S: Schedule>(ptr: NonNull<Header>) {
@@ -436,7 +474,7 @@ unsafe fn drop_join_handle<F: Future, S: Schedule>(ptr: NonNull<Header>) {
     let prev = harness.header().state.unset_join_interest();
     if prev.is_complete() {
         // The output is ours to drop; its destructor may panic.
-        let _id_guard = crate::context::TaskIdGuard::enter(harness.header().id);
+        let _id_guard = crate::context::TaskIdGuard::enter(harness.header().id, None);
         let _ = catch_unwind(AssertUnwindSafe(|| harness.set_stage(Stage::Consumed)));
     } else {
         // We cleared JOIN_WAKER with JOIN_INTEREST: the slot is ours again.

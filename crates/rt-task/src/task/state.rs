@@ -29,17 +29,28 @@
 //! * `transition_to_idle` (the poll returned `Pending`): if `CANCELLED` was set
 //!   meanwhile, stay `RUNNING` and report it so the poller cancels. Otherwise
 //!   clear `RUNNING`; if `NOTIFIED` was set while running, the poll's reference
-//!   becomes the reference of a new `Notified` which the poller schedules;
+//!   becomes the reference of a new `Notified`: `Notified::run_yielding` hands
+//!   it back to the scheduler's run loop, `Notified::run` gives it to
+//!   `Schedule::yield_now` while holding one more reference across the call;
 //!   if not, the poll's reference is dropped.
+//!   `transition_to_idle(yielded: true)` sets `NOTIFIED` in the same step: the task called `yield_now` with its own waker during the poll
+//!   (recorded in the thread-local context instead of a `wake_by_ref`, which
+//!   saves a read-modify-write; the waking thread is the polling thread, so
+//!   no ordering is lost).
 //! * `transition_to_complete`: `RUNNING` -> `COMPLETE` in one step
-//!   (xor of both bits); the caller then releases the task from the owned list
-//!   and drops its references with `transition_to_terminal`.
+//!   (xor of both bits). The caller has released the task from the owned
+//!   list just before (still holding `RUNNING`, so whoever sees `COMPLETE`
+//!   also sees the task out of the list); it then drops its references (and
+//!   the list's) with `transition_to_terminal`.
 //! * `transition_to_notified_by_val` (a `Waker` consumed by `wake`): running ->
 //!   set `NOTIFIED` and drop the waker's reference (the poller reschedules);
 //!   complete or already notified -> drop the waker's reference; idle -> set
-//!   `NOTIFIED` and hand the waker's reference to a new `Notified` (submit).
-//! * `transition_to_notified_by_ref` (`wake_by_ref`): as above but a submit
-//!   takes a new reference, and nothing is ever dropped.
+//!   `NOTIFIED` and take a new reference for a new `Notified` (submit). The
+//!   waker keeps its own reference across the `schedule` call and drops it
+//!   afterwards (see "Calling the scheduler").
+//! * `transition_to_notified_by_ref` (`wake_by_ref`): as above but nothing is
+//!   ever dropped (a submit also takes a new reference; the caller's waker
+//!   keeps the cell alive across `schedule`).
 //! * Every wake of a task that is not complete writes the state word, even
 //!   one merged into a pending notification (it rewrites the same value).
 //!   `Waker::wake` must happen-before the start of the poll it leads to; the
@@ -56,6 +67,21 @@
 //! * `transition_to_shutdown` (the runtime shuts down and owns a `Task`
 //!   reference): sets `CANCELLED`; if the task was idle, also sets `RUNNING`
 //!   and returns true: the caller may now cancel the future itself.
+//!
+//! # Calling the scheduler
+//!
+//! The scheduler value lives inside the task cell, so the `&self` of
+//! `Schedule::schedule` and `Schedule::yield_now` points into the cell. A
+//! scheduler may drop the `Notified` it is given (it is shut down), or queue
+//! it where another thread runs the task to completion and drops the last
+//! reference before `schedule` returns. So whoever calls the scheduler holds a
+//! reference of its own across the call, never only the one it hands over:
+//! a `wake` keeps the waker's reference (the submit took a new one), a
+//! `wake_by_ref` or an `abort` borrows the caller's, and a yield through
+//! `Notified::run` takes one more around `yield_now`. (`run_yielding` calls no
+//! scheduler method: it returns the `Notified`.) A scheduler's own methods
+//! that are not reached through the cell (its spawn path, its run loop) may
+//! drop notifications freely.
 //!
 //! # The join-waker slot
 //!
@@ -246,13 +272,18 @@ impl State {
         })
     }
 
-    pub(crate) fn transition_to_idle(&self) -> ToIdle {
+    /// `yielded`: the task woke itself during the poll without touching the
+    /// state word (see the module comment); set `NOTIFIED` here.
+    pub(crate) fn transition_to_idle(&self, yielded: bool) -> ToIdle {
         self.fetch_update(|mut s| {
             debug_assert!(s.is_running());
             if s.is_cancelled() {
                 return (None, ToIdle::Cancelled);
             }
             s.0 &= !RUNNING;
+            if yielded {
+                s.0 |= NOTIFIED;
+            }
             if s.is_notified() {
                 // The poll's reference moves to the new `Notified`.
                 return (Some(s), ToIdle::OkNotified);
@@ -299,7 +330,12 @@ impl State {
                 };
                 (Some(s), res)
             } else {
+                // The new `Notified` gets a reference of its own; the
+                // waker keeps its one until `schedule` has returned (the
+                // scheduler's `&self` lives in the cell, see the module
+                // comment).
                 s.0 |= NOTIFIED;
+                s.ref_inc();
                 (Some(s), ToNotified::Submit)
             }
         })

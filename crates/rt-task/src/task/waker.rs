@@ -20,6 +20,13 @@ pub(crate) fn borrowed(ptr: NonNull<Header>) -> ManuallyDrop<Waker> {
     ManuallyDrop::new(unsafe { Waker::from_raw(raw) })
 }
 
+/// Whether `waker` is the waker of some task (built with this module's
+/// vtable); its data pointer is then the task's header.
+#[inline]
+pub(crate) fn is_task_waker(waker: &Waker) -> bool {
+    std::ptr::eq(waker.vtable(), &VTABLE)
+}
+
 fn raw(ptr: *const ()) -> RawTask {
     // SAFETY: every RawWaker built with VTABLE carries a non-null header pointer.
     RawTask::from_raw(unsafe { NonNull::new_unchecked(ptr as *mut Header) })
@@ -33,8 +40,14 @@ unsafe fn clone(ptr: *const ()) -> RawWaker {
 unsafe fn wake(ptr: *const ()) {
     let task = raw(ptr);
     match task.state().transition_to_notified_by_val() {
-        // The waker's reference becomes the Notified's.
-        ToNotified::Submit => task.schedule(),
+        // The transition took a reference for the Notified; the waker's own
+        // keeps the cell (and so the scheduler's `&self`) alive until
+        // `schedule` has returned, even if the scheduler drops the task or
+        // another thread runs it to completion meanwhile.
+        ToNotified::Submit => {
+            task.schedule();
+            task.drop_reference();
+        }
         ToNotified::Dealloc => task.dealloc(),
         ToNotified::DoNothing => {}
     }
