@@ -228,6 +228,13 @@ fn main() -> ExitCode {
             failed = true;
         }
     }
+    // Every runtime joined its threads when dropped; a joined thread's
+    // /proc entry can outlive `join` by microseconds, so give the kernel a
+    // bounded moment to release it (a thread never joined stays counted).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while thread_count() != threads_before && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
     let threads_after = thread_count();
     println!("stress-test: threads before {threads_before}, after every runtime was dropped {threads_after}");
     if threads_after != threads_before {

@@ -38,6 +38,9 @@
 #![deny(unsafe_op_in_unsafe_fn)]
 #![warn(missing_docs, missing_debug_implementations)]
 
+#[macro_use]
+mod macros;
+
 mod addr;
 mod blocking;
 mod sys;

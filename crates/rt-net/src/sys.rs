@@ -26,3 +26,16 @@ pub(crate) fn read_buf<B: rt_io::BufMut + ?Sized>(fd: RawFd, buf: &mut B) -> io:
     unsafe { buf.advance_mut(n) };
     Ok(n)
 }
+
+/// The access mode (`O_RDONLY`, `O_WRONLY` or `O_RDWR`) `fd` was opened
+/// with.
+pub(crate) fn access_mode(fd: RawFd) -> io::Result<libc::c_int> {
+    // SAFETY: `F_GETFL` only reads the file status flags of `fd`, a
+    // descriptor the caller owns; no memory is passed.
+    let flags = unsafe { libc::fcntl(fd, libc::F_GETFL) };
+    if flags < 0 {
+        Err(io::Error::last_os_error())
+    } else {
+        Ok(flags & libc::O_ACCMODE)
+    }
+}

@@ -1,13 +1,11 @@
 //! `UdpSocket`.
 
-use std::fmt;
 use std::io;
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
-use std::os::unix::io::{AsFd, AsRawFd, BorrowedFd, RawFd};
 use std::task::{ready, Context, Poll};
 
-use rt_io::{BufMut, ReadBuf};
-use rt_reactor::{Interest, PollEvented, Ready};
+use rt_io::ReadBuf;
+use rt_reactor::{Interest, PollEvented};
 
 use crate::addr::{no_addresses, to_socket_addrs, ToSocketAddrs};
 
@@ -72,7 +70,7 @@ impl UdpSocket {
 
     fn new(socket: mio::net::UdpSocket) -> io::Result<UdpSocket> {
         Ok(UdpSocket {
-            io: PollEvented::new(socket)?,
+            io: PollEvented::new(socket)?.without_deregister_on_drop(),
         })
     }
 
@@ -96,17 +94,6 @@ impl UdpSocket {
         self.io.into_inner().map(std::net::UdpSocket::from)
     }
 
-    /// Returns the local address that this socket is bound to.
-    pub fn local_addr(&self) -> io::Result<SocketAddr> {
-        self.io.local_addr()
-    }
-
-    /// Returns the socket address of the remote peer this socket was
-    /// connected to.
-    pub fn peer_addr(&self) -> io::Result<SocketAddr> {
-        self.io.peer_addr()
-    }
-
     /// Connects the UDP socket setting the default destination for send()
     /// and limiting packets that are read via recv from the address
     /// specified in `addr`.
@@ -120,119 +107,6 @@ impl UdpSocket {
             }
         }
         Err(last_err.unwrap_or_else(no_addresses))
-    }
-
-    /// Waits for any of the requested ready states.
-    ///
-    /// This function is usually paired with `try_recv()` or `try_send()`.
-    pub async fn ready(&self, interest: Interest) -> io::Result<Ready> {
-        let event = self.io.registration().readiness(interest).await?;
-        Ok(event.ready())
-    }
-
-    /// Waits for the socket to become writable.
-    pub async fn writable(&self) -> io::Result<()> {
-        self.ready(Interest::WRITABLE).await?;
-        Ok(())
-    }
-
-    /// Polls for write/send readiness. Only the most recent task is woken.
-    pub fn poll_send_ready(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        self.io.registration().poll_write_ready(cx).map_ok(|_| ())
-    }
-
-    /// Sends data on the socket to the remote address that the socket is
-    /// connected to, returning the number of bytes sent.
-    ///
-    /// # Cancel safety
-    ///
-    /// This method is cancel safe: if it is cancelled, the message was not
-    /// sent.
-    pub async fn send(&self, buf: &[u8]) -> io::Result<usize> {
-        self.io
-            .registration()
-            .async_io(Interest::WRITABLE, || self.io.send(buf))
-            .await
-    }
-
-    /// Attempts to send data on the socket to the remote address to which
-    /// it was previously `connect`ed.
-    pub fn poll_send(&self, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
-        self.io
-            .registration()
-            .poll_write_io(cx, || self.io.send(buf))
-    }
-
-    /// Tries to send data on the socket to the remote address to which it is
-    /// connected; `Err(WouldBlock)` if the socket is not ready.
-    pub fn try_send(&self, buf: &[u8]) -> io::Result<usize> {
-        self.io
-            .registration()
-            .try_io(Interest::WRITABLE, || self.io.send(buf))
-    }
-
-    /// Waits for the socket to become readable.
-    pub async fn readable(&self) -> io::Result<()> {
-        self.ready(Interest::READABLE).await?;
-        Ok(())
-    }
-
-    /// Polls for read/receive readiness. Only the most recent task is woken.
-    pub fn poll_recv_ready(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        self.io.registration().poll_read_ready(cx).map_ok(|_| ())
-    }
-
-    /// Receives a single datagram message on the socket from the remote
-    /// address to which it is connected. On success, returns the number of
-    /// bytes read.
-    ///
-    /// The function must be called with valid byte array `buf` of
-    /// sufficient size to hold the message bytes. If a message is too long
-    /// to fit in the supplied buffer, excess bytes may be discarded.
-    pub async fn recv(&self, buf: &mut [u8]) -> io::Result<usize> {
-        self.io
-            .registration()
-            .async_io(Interest::READABLE, || self.io.recv(buf))
-            .await
-    }
-
-    /// Attempts to receive a single datagram message on the socket from the
-    /// remote address to which it is `connect`ed.
-    pub fn poll_recv(&self, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
-        let n = ready!(self
-            .io
-            .registration()
-            .poll_read_io(cx, || self.io.recv(buf.initialize_unfilled())))?;
-        buf.advance(n);
-        Poll::Ready(Ok(()))
-    }
-
-    /// Tries to receive a single datagram message on the socket from the
-    /// remote address to which it is connected; `Err(WouldBlock)` if none
-    /// is ready.
-    pub fn try_recv(&self, buf: &mut [u8]) -> io::Result<usize> {
-        self.io
-            .registration()
-            .try_io(Interest::READABLE, || self.io.recv(buf))
-    }
-
-    /// Tries to receive a single datagram message into the spare capacity
-    /// of `buf`, advancing it.
-    pub fn try_recv_buf<B: BufMut>(&self, buf: &mut B) -> io::Result<usize> {
-        self.io.registration().try_io(Interest::READABLE, || {
-            crate::sys::read_buf(self.io.as_raw_fd(), buf)
-        })
-    }
-
-    /// Receives a single datagram message into the spare capacity of `buf`,
-    /// advancing it.
-    pub async fn recv_buf<B: BufMut>(&self, buf: &mut B) -> io::Result<usize> {
-        self.io
-            .registration()
-            .async_io(Interest::READABLE, || {
-                crate::sys::read_buf(self.io.as_raw_fd(), &mut *buf)
-            })
-            .await
     }
 
     /// Sends data on the socket to the given address. On success, returns
@@ -275,58 +149,6 @@ impl UdpSocket {
         self.io
             .registration()
             .try_io(Interest::WRITABLE, || self.io.send_to(buf, target))
-    }
-
-    /// Receives a single datagram message on the socket. On success,
-    /// returns the number of bytes read and the origin.
-    pub async fn recv_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
-        self.io
-            .registration()
-            .async_io(Interest::READABLE, || self.io.recv_from(buf))
-            .await
-    }
-
-    /// Attempts to receive a single datagram on the socket, returning its
-    /// origin.
-    pub fn poll_recv_from(
-        &self,
-        cx: &mut Context<'_>,
-        buf: &mut ReadBuf<'_>,
-    ) -> Poll<io::Result<SocketAddr>> {
-        let (n, addr) = ready!(self
-            .io
-            .registration()
-            .poll_read_io(cx, || self.io.recv_from(buf.initialize_unfilled())))?;
-        buf.advance(n);
-        Poll::Ready(Ok(addr))
-    }
-
-    /// Tries to receive a single datagram message on the socket;
-    /// `Err(WouldBlock)` if none is ready.
-    pub fn try_recv_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
-        self.io
-            .registration()
-            .try_io(Interest::READABLE, || self.io.recv_from(buf))
-    }
-
-    /// Tries to read or write from the socket using a user-provided I/O
-    /// operation (see [`TcpStream::try_io`](crate::TcpStream::try_io)).
-    pub fn try_io<R>(
-        &self,
-        interest: Interest,
-        f: impl FnOnce() -> io::Result<R>,
-    ) -> io::Result<R> {
-        self.io.registration().try_io(interest, f)
-    }
-
-    /// Reads or writes from the socket using a user-provided I/O operation,
-    /// waiting for readiness and retrying while it returns `WouldBlock`.
-    pub async fn async_io<R>(
-        &self,
-        interest: Interest,
-        f: impl FnMut() -> io::Result<R>,
-    ) -> io::Result<R> {
-        self.io.registration().async_io(interest, f).await
     }
 
     /// Receives a single datagram from the socket without removing it from
@@ -482,39 +304,7 @@ impl UdpSocket {
     pub fn leave_multicast_v6(&self, multiaddr: &Ipv6Addr, interface: u32) -> io::Result<()> {
         self.io.leave_multicast_v6(multiaddr, interface)
     }
-
-    /// Returns the value of the `SO_ERROR` option.
-    pub fn take_error(&self) -> io::Result<Option<io::Error>> {
-        self.io.take_error()
-    }
 }
 
-impl TryFrom<std::net::UdpSocket> for UdpSocket {
-    type Error = io::Error;
-
-    /// Consumes stream, returning the rt I/O object.
-    ///
-    /// This is equivalent to
-    /// [`UdpSocket::from_std(stream)`](UdpSocket::from_std).
-    fn try_from(stream: std::net::UdpSocket) -> Result<Self, Self::Error> {
-        Self::from_std(stream)
-    }
-}
-
-impl fmt::Debug for UdpSocket {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&*self.io, f)
-    }
-}
-
-impl AsRawFd for UdpSocket {
-    fn as_raw_fd(&self) -> RawFd {
-        self.io.as_raw_fd()
-    }
-}
-
-impl AsFd for UdpSocket {
-    fn as_fd(&self) -> BorrowedFd<'_> {
-        self.io.as_fd()
-    }
-}
+datagram_io!(UdpSocket, SocketAddr, std::convert::identity);
+fd_traits!(UdpSocket, std::net::UdpSocket);

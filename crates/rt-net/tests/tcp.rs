@@ -452,3 +452,63 @@ fn pending_reads_fail_when_the_runtime_shuts_down() {
     let (later, _server) = t.join().unwrap();
     assert!(later.is_err());
 }
+
+/// Sockets close without an `EPOLL_CTL_DEL`. A duplicate of a dropped
+/// stream's fd keeps the old epoll entry alive: its events carry the old
+/// token and must never reach the streams that reuse the slot (or the fd
+/// number), which keep working.
+#[test]
+fn a_duplicate_outliving_a_dropped_stream_disturbs_no_one() {
+    use std::io::Write as _;
+    use std::os::fd::AsFd;
+
+    let rt = Rt::new();
+    rt.block_on(async {
+        let (client, server) = connected_pair().await;
+        let dup = std::net::TcpStream::from(client.as_fd().try_clone_to_owned().unwrap());
+        let slots = rt_reactor::Handle::current().num_registrations();
+        drop(client);
+        assert_eq!(rt_reactor::Handle::current().num_registrations(), slots - 1);
+        let mut server = server;
+        for round in 0..20u8 {
+            // New streams, often in the freed slot and fd number.
+            let (mut a, mut b) = connected_pair().await;
+            // Traffic on the duplicate raises events under the old token.
+            server.write_all(&[round; 64]).await.unwrap();
+            (&dup).write_all(&[round; 8]).unwrap();
+            let mut buf = [0u8; 8];
+            server.read_exact(&mut buf).await.unwrap();
+            assert_eq!(buf, [round; 8]);
+            // The new pair sees only its own data.
+            let mut one = [0u8; 1];
+            assert_eq!(
+                b.try_read(&mut one).map_err(|e| e.kind()),
+                Err(ErrorKind::WouldBlock)
+            );
+            a.write_all(b"x").await.unwrap();
+            b.read_exact(&mut one).await.unwrap();
+            assert_eq!(&one, b"x");
+        }
+        drop(dup);
+    });
+}
+
+/// `set_zero_linger`: the option reads back as zero, and closing resets the
+/// connection: the peer's read fails with `ConnectionReset`.
+#[test]
+fn zero_linger_resets_the_connection_on_close() {
+    let rt = Rt::new();
+    rt.block_on(async {
+        let (client, mut server) = connected_pair().await;
+        client.set_zero_linger().unwrap();
+        assert_eq!(client.linger().unwrap(), Some(Duration::ZERO));
+        drop(client);
+        let mut buf = [0u8; 8];
+        let err = server.read(&mut buf).await.unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::ConnectionReset);
+
+        let socket = TcpSocket::new_v4().unwrap();
+        socket.set_zero_linger().unwrap();
+        assert_eq!(socket.linger().unwrap(), Some(Duration::ZERO));
+    });
+}

@@ -19,15 +19,20 @@
 //!
 //! `park`/`park_timeout` call `mio::Poll::poll`, then bump the turn counter
 //! (the *tick*), then, holding the slab lock, resolve each event's token to
-//! its `ScheduledIo` (cloning the `Arc`), and finally, with the lock
-//! released, set each entry's readiness and wake its waiters (see
-//! `scheduled_io.rs` for that protocol). Wakers never run under the slab
-//! lock, because a woken task may register or drop resources.
+//! its `ScheduledIo` (cloning the `Arc`), and then, with the lock released,
+//! set each entry's readiness and take the wakers of its waiters (see
+//! `scheduled_io.rs` for that protocol), and finally wake them all. Wakers
+//! never run (nor are dropped) under the slab lock, because a woken task
+//! may register or drop resources.
 //!
 //! # Unpark
 //!
-//! A `mio::Waker` registered under a reserved token: `Unpark::unpark` makes
-//! the next (or current) `poll` return.
+//! A `mio::Waker` (an eventfd) registered under a reserved token:
+//! `Unpark::unpark` makes the next (or current) `poll` return. The eventfd
+//! is written only while the driver is blocked in a poll (see
+//! `park_state.rs`); an unpark at any other time, most often a task woken
+//! by the driver's own dispatch on the driver's thread, only marks the
+//! next turn non-blocking.
 //!
 //! # Shutdown
 //!
@@ -50,6 +55,7 @@ use std::fmt;
 use std::io;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+use std::task::Waker;
 use std::time::Duration;
 
 use mio::event::Source;
@@ -59,6 +65,7 @@ use rt_task::{Park, Unpark};
 use slab::Slab;
 
 use crate::loom::sync::Arc as IoArc;
+use crate::park_state::{self, BeforePark, ParkState};
 use crate::scheduled_io::ScheduledIo;
 use crate::{Interest, Ready};
 
@@ -102,6 +109,8 @@ struct Registrations {
 struct Inner {
     registry: mio::Registry,
     waker: mio::Waker,
+    /// Whether the driver is blocked in its poll (see `park_state.rs`).
+    park: ParkState,
     registrations: Mutex<Registrations>,
     /// Number of registrations ever made (metrics).
     registered_total: AtomicUsize,
@@ -112,6 +121,16 @@ struct Inner {
 impl Inner {
     fn lock(&self) -> MutexGuard<'_, Registrations> {
         self.registrations.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Makes the current or next turn return; writes to the eventfd only
+    /// if the driver is blocked.
+    fn unpark(&self) {
+        if self.park.unpark() == park_state::Unpark::WakeDriver {
+            // Fails only if the eventfd is gone, i.e. never while `self`
+            // lives.
+            let _ = self.waker.wake();
+        }
     }
 }
 
@@ -137,7 +156,11 @@ pub struct Driver {
     events: Events,
     tick: u16,
     handle: Handle,
+    /// The entries that got an event in this turn (kept to reuse the
+    /// allocation).
     dispatch: Vec<(IoArc<ScheduledIo>, Ready)>,
+    /// Their wakers, woken together at the end of the turn.
+    wakers: Vec<Waker>,
     is_shutdown: bool,
 }
 
@@ -164,6 +187,7 @@ impl Driver {
         let inner = Arc::new(Inner {
             registry,
             waker,
+            park: ParkState::new(),
             registrations: Mutex::new(Registrations {
                 slab: Slab::new(),
                 next_generation: 0,
@@ -178,6 +202,7 @@ impl Driver {
             tick: 0,
             handle: Handle { inner },
             dispatch: Vec::new(),
+            wakers: Vec::new(),
             is_shutdown: false,
         })
     }
@@ -189,7 +214,19 @@ impl Driver {
 
     /// One turn: wait for events (at most `timeout`), then dispatch them.
     fn turn(&mut self, timeout: Option<Duration>) -> io::Result<()> {
-        match self.poll.poll(&mut self.events, timeout) {
+        let park = &self.handle.inner.park;
+        // Only a turn that may block announces it: an unpark during a
+        // non-blocking poll needs no eventfd write.
+        let timeout = match timeout {
+            Some(Duration::ZERO) => timeout,
+            _ => match park.before_park() {
+                BeforePark::Block => timeout,
+                BeforePark::DontBlock => Some(Duration::ZERO),
+            },
+        };
+        let polled = self.poll.poll(&mut self.events, timeout);
+        park.after_park();
+        match polled {
             Ok(()) => {}
             // A signal interrupted the wait: that is a spurious wake-up.
             Err(e) if e.kind() == io::ErrorKind::Interrupted => return Ok(()),
@@ -223,8 +260,19 @@ impl Driver {
         let tick = self.tick;
         for (io, ready) in self.dispatch.drain(..) {
             io.set_readiness(tick, ready);
-            io.wake(ready);
+            io.take_wakers(ready, &mut self.wakers);
         }
+        if self.wakers.is_empty() {
+            return Ok(());
+        }
+        for waker in self.wakers.drain(..) {
+            waker.wake();
+        }
+        // An unpark from these wakers (typically the scheduler's own
+        // block_on task, woken on this thread) is answered by this turn's
+        // return: consume it, so that the next turn may block at once
+        // instead of first polling with a zero timeout.
+        self.handle.inner.park.after_park();
         Ok(())
     }
 
@@ -286,8 +334,7 @@ impl fmt::Debug for Driver {
 
 impl Unpark for Unparker {
     fn unpark(&self) {
-        // Fails only if the eventfd is gone, i.e. never while `inner` lives.
-        let _ = self.inner.waker.wake();
+        self.inner.unpark();
     }
 }
 
@@ -384,7 +431,7 @@ impl Handle {
 
     /// Wakes the driver if it is parked.
     pub fn unpark(&self) {
-        let _ = self.inner.waker.wake();
+        self.inner.unpark();
     }
 
     /// Whether two handles refer to the same driver.

@@ -33,6 +33,7 @@ mod async_fd;
 mod driver;
 mod interest;
 pub(crate) mod loom;
+mod park_state;
 mod poll_evented;
 mod ready;
 mod registration;

@@ -8,7 +8,7 @@ use std::task::{ready, Context, Poll};
 use mio::event::Source;
 
 use crate::driver::Handle;
-use crate::{Interest, Registration};
+use crate::{Interest, ReadyEvent, Registration};
 
 /// A mio [`Source`] registered with the I/O driver.
 ///
@@ -24,6 +24,8 @@ use crate::{Interest, Registration};
 pub struct PollEvented<E: Source> {
     io: Option<E>,
     registration: Registration,
+    /// Whether dropping deregisters the source before closing it.
+    deregister_on_drop: bool,
 }
 
 impl<E: Source> PollEvented<E> {
@@ -50,7 +52,26 @@ impl<E: Source> PollEvented<E> {
         Ok(PollEvented {
             io: Some(io),
             registration,
+            deregister_on_drop: true,
         })
+    }
+
+    /// Drops the source without deregistering it first: one `epoll_ctl`
+    /// system call less per resource.
+    ///
+    /// Only for a source that owns its file descriptor (dropping it closes
+    /// the fd), such as mio's sockets: closing the last descriptor of an
+    /// open file removes it from the epoll set anyway. If the descriptor
+    /// was duplicated and a duplicate outlives the source, the kernel keeps
+    /// reporting its readiness under this registration's token; the driver
+    /// drops such events (the slot's generation no longer matches), so they
+    /// cost a spurious wake-up but never reach another resource. Do not
+    /// use it for sources that borrow their fd (`mio::unix::SourceFd`): the
+    /// fd stays open and registered, and registering it again would fail.
+    #[must_use]
+    pub fn without_deregister_on_drop(mut self) -> Self {
+        self.deregister_on_drop = false;
+        self
     }
 
     /// The registration (readiness, `try_io`, `async_io`, …).
@@ -75,21 +96,9 @@ impl<E: Source> PollEvented<E> {
         &'a E: Read + 'a,
     {
         let len = buf.len();
-        loop {
-            let ev = ready!(self.registration.poll_read_ready(cx))?;
-            match Read::read(&mut self.io(), buf) {
-                Ok(n) => {
-                    if n > 0 && n < len {
-                        self.registration.clear_readiness(ev);
-                    }
-                    return Poll::Ready(Ok(n));
-                }
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
-                    self.registration.clear_readiness(ev);
-                }
-                Err(e) => return Poll::Ready(Err(e)),
-            }
-        }
+        self.poll_transfer(cx, len, Registration::poll_read_ready, || {
+            Read::read(&mut self.io(), buf)
+        })
     }
 
     /// Writes `buf` once the source is writable.
@@ -97,10 +106,26 @@ impl<E: Source> PollEvented<E> {
     where
         &'a E: Write + 'a,
     {
-        let len = buf.len();
+        self.poll_transfer(cx, buf.len(), Registration::poll_write_ready, || {
+            Write::write(&mut self.io(), buf)
+        })
+    }
+
+    /// The read and write loop: waits for readiness (`poll_ready`) and
+    /// runs `op` (a transfer of at most `len` bytes). `WouldBlock`, or a
+    /// short transfer (some bytes, fewer than `len`: the kernel buffer was
+    /// drained or filled), clears the readiness of the edge it acted on.
+    #[inline]
+    fn poll_transfer(
+        &self,
+        cx: &mut Context<'_>,
+        len: usize,
+        poll_ready: fn(&Registration, &mut Context<'_>) -> Poll<io::Result<ReadyEvent>>,
+        mut op: impl FnMut() -> io::Result<usize>,
+    ) -> Poll<io::Result<usize>> {
         loop {
-            let ev = ready!(self.registration.poll_write_ready(cx))?;
-            match Write::write(&mut self.io(), buf) {
+            let ev = ready!(poll_ready(&self.registration, cx))?;
+            match op() {
                 Ok(n) => {
                     if n > 0 && n < len {
                         self.registration.clear_readiness(ev);
@@ -140,9 +165,14 @@ impl<E: Source> Deref for PollEvented<E> {
 impl<E: Source> Drop for PollEvented<E> {
     fn drop(&mut self) {
         if let Some(mut io) = self.io.take() {
-            // Deregister before the fd closes: the registration's slot is
-            // freed right after, and the fd number may be reused at once.
-            let _ = self.registration.deregister(&mut io);
+            // Deregister before the fd closes (unless the owner said the
+            // close does it): the registration's slot is freed right after,
+            // and the fd number may be reused at once.
+            if self.deregister_on_drop {
+                let _ = self.registration.deregister(&mut io);
+            }
+            // The fd closes here, before the slot is freed.
+            drop(io);
         }
     }
 }

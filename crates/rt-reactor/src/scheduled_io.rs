@@ -19,10 +19,10 @@
 //!
 //! 1. **Event** (driver, [`ScheduledIo::set_readiness`]): OR the event's bits
 //!    into the word and store the driver's current tick, in one
-//!    `fetch_update` (AcqRel). Then **wake** ([`ScheduledIo::wake`]): lock the
-//!    waiters, take every waker whose interest matches the new bits, unlock,
-//!    and wake them (never under the lock: a waker may run arbitrary code,
-//!    including dropping another registration).
+//!    `fetch_update` (AcqRel). Then **wake** ([`ScheduledIo::take_wakers`]):
+//!    lock the waiters, take every waker whose interest matches the new bits,
+//!    unlock, and wake them once no lock is held (a waker may run arbitrary
+//!    code, including dropping another registration).
 //! 2. **Poll** (task, [`ScheduledIo::poll_readiness`] and the [`Readiness`]
 //!    future): load the word; if it has a bit the task wants (or SHUTDOWN),
 //!    return a [`ReadyEvent`] carrying those bits and the tick. Otherwise
@@ -145,42 +145,6 @@ pub(crate) struct ScheduledIo {
     token: usize,
 }
 
-/// At most this many wakers are collected under the lock before they are
-/// woken outside it; more are collected in further rounds.
-const WAKE_BATCH: usize = 32;
-
-struct WakeList {
-    wakers: [Option<Waker>; WAKE_BATCH],
-    len: usize,
-}
-
-impl WakeList {
-    fn new() -> WakeList {
-        WakeList {
-            wakers: [const { None }; WAKE_BATCH],
-            len: 0,
-        }
-    }
-
-    fn can_push(&self) -> bool {
-        self.len < WAKE_BATCH
-    }
-
-    fn push(&mut self, waker: Waker) {
-        self.wakers[self.len] = Some(waker);
-        self.len += 1;
-    }
-
-    fn wake_all(&mut self) {
-        for slot in &mut self.wakers[..self.len] {
-            if let Some(w) = slot.take() {
-                w.wake();
-            }
-        }
-        self.len = 0;
-    }
-}
-
 impl ScheduledIo {
     pub(crate) fn new(token: usize) -> ScheduledIo {
         ScheduledIo {
@@ -210,39 +174,41 @@ impl ScheduledIo {
             });
     }
 
-    /// Wakes every waiter interested in `ready`.
+    /// Wakes every waiter interested in `ready` (outside the lock).
     pub(crate) fn wake(&self, ready: Ready) {
-        let mut wakers = WakeList::new();
+        let mut wakers = Vec::new();
+        self.take_wakers(ready, &mut wakers);
+        for w in wakers {
+            w.wake();
+        }
+    }
+
+    /// Moves the waker of every waiter interested in `ready` into `out`;
+    /// the caller wakes them once it holds no lock (a waker may run
+    /// arbitrary code, including dropping another registration).
+    pub(crate) fn take_wakers(&self, ready: Ready, out: &mut Vec<Waker>) {
         let mut waiters = self.lock();
         if !(ready & Direction::Read.mask()).is_empty() {
             if let Some(w) = waiters.reader.take() {
-                wakers.push(w);
+                out.push(w);
             }
         }
         if !(ready & Direction::Write.mask()).is_empty() {
             if let Some(w) = waiters.writer.take() {
-                wakers.push(w);
+                out.push(w);
             }
         }
-        'batches: loop {
-            for (_, waiter) in waiters.list.iter_mut() {
-                if waiter.waker.is_none() || (waiter.interest.mask() & ready).is_empty() {
-                    continue;
-                }
-                if !wakers.can_push() {
-                    // Wake this batch unlocked, then collect the rest. Taken
-                    // wakers are `None` now, so every round makes progress.
-                    drop(waiters);
-                    wakers.wake_all();
-                    waiters = self.lock();
-                    continue 'batches;
-                }
-                wakers.push(waiter.waker.take().expect("checked above"));
-            }
-            break;
+        if waiters.list.is_empty() {
+            return;
         }
-        drop(waiters);
-        wakers.wake_all();
+        for (_, waiter) in waiters.list.iter_mut() {
+            if (waiter.interest.mask() & ready).is_empty() {
+                continue;
+            }
+            if let Some(w) = waiter.waker.take() {
+                out.push(w);
+            }
+        }
     }
 
     /// Step 4: the driver is gone; wake everyone so they observe it.
@@ -425,7 +391,7 @@ mod tests {
     }
 
     #[test]
-    fn many_waiters_are_woken_in_batches() {
+    fn many_waiters_are_all_woken() {
         use std::sync::atomic::AtomicUsize as StdAtomic;
         use std::sync::Arc as StdArc;
         struct Count(StdAtomic);

@@ -36,6 +36,33 @@ fn unpark_wakes_a_parked_driver() {
     t.join().unwrap();
 }
 
+/// An unpark while the driver is not parked is consumed by the next turn
+/// (even a non-blocking one) and does not leave an eventfd write behind:
+/// the turn after that blocks for its whole timeout.
+#[test]
+fn unpark_while_not_parked_is_consumed_once() {
+    let mut driver = Driver::new().unwrap();
+    let unpark = driver.unpark();
+    for _ in 0..3 {
+        unpark.unpark();
+        unpark.unpark();
+        // Pending notification: this blocking park returns at once.
+        let start = Instant::now();
+        driver.park_timeout(Duration::from_secs(30)).unwrap();
+        assert!(start.elapsed() < Duration::from_secs(25));
+        // Consumed: this one waits out its timeout (no stray eventfd
+        // event makes it return early).
+        let start = Instant::now();
+        driver.park_timeout(Duration::from_millis(30)).unwrap();
+        assert!(start.elapsed() >= Duration::from_millis(20));
+    }
+    unpark.unpark();
+    driver.park_timeout(Duration::ZERO).unwrap();
+    let start = Instant::now();
+    driver.park_timeout(Duration::from_millis(30)).unwrap();
+    assert!(start.elapsed() >= Duration::from_millis(20));
+}
+
 #[test]
 fn timed_park_returns() {
     let mut driver = Driver::new().unwrap();

@@ -128,6 +128,7 @@ impl Clock {
     }
 
     /// The current time of this clock.
+    #[inline]
     pub fn now(&self) -> Instant {
         Instant::from_std(self.now_std())
     }

@@ -94,6 +94,7 @@ unsafe impl Sync for Entry {}
 
 impl Entry {
     /// A new idle entry, in no list.
+    #[inline]
     pub(crate) fn new() -> Entry {
         Entry {
             links: UnsafeCell::new(Links {

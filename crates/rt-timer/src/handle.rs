@@ -219,18 +219,18 @@ impl Inner {
         tick: u64,
     ) -> Registered {
         let mut wheel = lock(&self.shards[shard].wheel);
-        // SAFETY: the caller guarantees `entry` is live and only ever in this
-        // shard; we hold the shard lock.
-        unsafe { wheel.remove(entry) };
         // The flag is read under the shard lock: `shutdown` sets it before
         // draining each shard under the same lock, so an entry filed after
         // the drain sees it.
         let shutdown = self.is_shutdown();
         let filed = if shutdown {
+            // SAFETY: the caller guarantees `entry` is live and only ever in
+            // this shard; we hold the shard lock.
+            unsafe { wheel.remove(entry) };
             Err(())
         } else {
-            // SAFETY: as above.
-            unsafe { wheel.insert(entry, tick) }
+            // SAFETY: as above. On `Err` the entry is left unlinked.
+            unsafe { wheel.refile(entry, tick) }
         };
         match filed {
             Ok(when) => {
@@ -397,10 +397,19 @@ impl Handle {
     ///
     /// If an rt runtime is current but was built without time.
     #[track_caller]
+    #[inline]
     pub fn current() -> Handle {
-        if let Some(h) = Handle::try_current() {
-            return h;
+        match Handle::try_current() {
+            Some(h) => h,
+            None => Handle::current_fallback(),
         }
+    }
+
+    /// No time handle in the context: the global timer thread, unless a
+    /// runtime without time is current.
+    #[cold]
+    #[track_caller]
+    fn current_fallback() -> Handle {
         if rt_task::context::with_runtime(|r| r.is_some()) {
             panic!("{TIMERS_DISABLED}");
         }
@@ -409,6 +418,7 @@ impl Handle {
 
     /// The time handle installed in the current context, if any (no
     /// fallback).
+    #[inline]
     pub fn try_current() -> Option<Handle> {
         rt_task::context::with_driver::<Handle, _>(rt_task::context::Driver::Time, |h| h.cloned())
     }
@@ -425,6 +435,7 @@ impl Handle {
     }
 
     /// The driver's current time.
+    #[inline]
     pub fn now(&self) -> Instant {
         self.inner.clock.now()
     }

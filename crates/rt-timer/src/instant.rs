@@ -75,11 +75,13 @@ impl Instant {
     }
 
     /// Creates an `Instant` from a `std::time::Instant`.
+    #[inline]
     pub fn from_std(std: std::time::Instant) -> Instant {
         Instant { std }
     }
 
     /// Converts to a `std::time::Instant`.
+    #[inline]
     pub fn into_std(self) -> std::time::Instant {
         self.std
     }
@@ -114,6 +116,7 @@ impl Instant {
     }
 
     /// `self + duration`, or `None` on overflow.
+    #[inline]
     pub fn checked_add(&self, duration: Duration) -> Option<Instant> {
         self.std.checked_add(duration).map(Instant::from_std)
     }
@@ -140,6 +143,7 @@ impl Add<Duration> for Instant {
     type Output = Instant;
 
     /// Saturates at the latest representable instant instead of panicking.
+    #[inline]
     fn add(self, rhs: Duration) -> Instant {
         Instant::from_std(saturating_add(self.std, rhs))
     }
@@ -155,6 +159,7 @@ impl Sub for Instant {
     type Output = Duration;
 
     /// Saturates at zero when `rhs` is later.
+    #[inline]
     fn sub(self, rhs: Instant) -> Duration {
         self.std.saturating_duration_since(rhs.std)
     }

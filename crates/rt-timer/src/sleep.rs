@@ -7,7 +7,10 @@
 //! in `entry.rs`; this file only follows it:
 //!
 //! * `poll`: register if IDLE (or re-register if a capped entry fired at the
-//!   end of the wheel's range), then the waker protocol;
+//!   end of the wheel's range), then the waker protocol. A deadline that has
+//!   already passed is filed too and completes on the driver's next turn
+//!   (unless its tick is already behind the wheel), as in tokio: completing
+//!   it at once would make `sleep(Duration::ZERO)` stop yielding;
 //! * `reset`: re-file at once (shard lock) unless IDLE;
 //! * `Drop`: PENDING → unlink under the shard lock; FIRED/SHUTDOWN → lock
 //!   the entry's waker once to wait out a driver still completing it.
@@ -55,6 +58,7 @@ use crate::Instant;
 /// # });
 /// ```
 #[track_caller]
+#[inline]
 pub fn sleep(duration: Duration) -> Sleep {
     let handle = Handle::current();
     let deadline = match handle.now().checked_add(duration) {
@@ -81,6 +85,7 @@ pub fn sleep(duration: Duration) -> Sleep {
 /// # });
 /// ```
 #[track_caller]
+#[inline]
 pub fn sleep_until(deadline: Instant) -> Sleep {
     Sleep::new_in(Handle::current(), deadline)
 }
@@ -117,6 +122,7 @@ pub struct Sleep {
 
 impl Sleep {
     /// A sleep registered with `handle`, not yet polled.
+    #[inline]
     pub(crate) fn new_in(handle: Handle, deadline: Instant) -> Sleep {
         Sleep {
             deadline,
@@ -265,7 +271,21 @@ impl Future for Sleep {
 }
 
 impl Drop for Sleep {
+    #[inline]
     fn drop(&mut self) {
+        // A sleep that was never polled (or lazily reset) is in no wheel:
+        // nothing to do. This is the common case of `timeout` around a
+        // future that completes at once.
+        if self.entry.state.load() != State::Idle {
+            self.drop_registered();
+        }
+    }
+}
+
+impl Sleep {
+    /// `Drop` of a sleep that was registered at least once.
+    #[inline(never)]
+    fn drop_registered(&mut self) {
         match self.entry.state.load() {
             State::Idle => {}
             // SAFETY: the entry is live (we are dropping it only now) and can

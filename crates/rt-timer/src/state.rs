@@ -62,6 +62,7 @@ impl EntryState {
     /// Reads the state; `Acquire` pairs with the `Release` of every
     /// transition, so the reader also sees what was written before it.
     #[must_use]
+    #[inline]
     pub(crate) fn load(&self) -> State {
         decode(self.0.load(Ordering::Acquire))
     }
@@ -88,6 +89,7 @@ impl EntryState {
     }
 }
 
+#[inline]
 fn decode(v: usize) -> State {
     match v {
         IDLE => State::Idle,

@@ -20,6 +20,12 @@ mod wheel_model {
     enum Op {
         /// Insert entry `id` (or re-file it, like a reset) `delay` ticks from now.
         Insert(usize, u64),
+        /// Re-file entry `id` with `Wheel::refile` (what a reset does)
+        /// `delay` ticks from now.
+        Refile(usize, u64),
+        /// Move entry `id`'s tick later by a few ticks with `Wheel::refile`
+        /// (often within its slot: the no-relink path).
+        Nudge(usize, u64),
         Cancel(usize),
         /// Move time forward by this many ticks.
         Advance(u64),
@@ -40,6 +46,8 @@ mod wheel_model {
     fn op() -> impl Strategy<Value = Op> {
         prop_oneof![
             4 => (0..ENTRIES, delay()).prop_map(|(i, d)| Op::Insert(i, d)),
+            2 => (0..ENTRIES, delay()).prop_map(|(i, d)| Op::Refile(i, d)),
+            2 => (0..ENTRIES, 0u64..8).prop_map(|(i, d)| Op::Nudge(i, d)),
             2 => (0..ENTRIES).prop_map(Op::Cancel),
             3 => prop_oneof![0u64..70, 0u64..5_000, 0u64..(1 << 24), 0u64..(1 << 37)]
                 .prop_map(Op::Advance),
@@ -68,7 +76,27 @@ mod wheel_model {
             self.model.remove(&id);
             let when = self.now + delay;
             // SAFETY: as above; the entry was just unlinked.
-            match unsafe { self.wheel.insert(p, when) } {
+            let filed = unsafe { self.wheel.insert(p, when) };
+            self.record(id, when, filed)
+        }
+
+        /// Files entry `id` (linked or not) at tick `when` with `refile`.
+        fn refile(&mut self, id: usize, when: u64) -> Result<(), TestCaseError> {
+            let p = self.ptr(id);
+            self.model.remove(&id);
+            // SAFETY: see `insert`; the entry is unlinked or in this wheel.
+            let filed = unsafe { self.wheel.refile(p, when) };
+            self.record(id, when, filed)
+        }
+
+        /// Checks the outcome of filing `id` at `when` and updates the model.
+        fn record(
+            &mut self,
+            id: usize,
+            when: u64,
+            filed: Result<u64, ()>,
+        ) -> Result<(), TestCaseError> {
+            match filed {
                 Err(()) => prop_assert!(when <= self.now, "rejected a future tick"),
                 Ok(filed) => {
                     prop_assert!(when > self.now, "filed a due tick");
@@ -132,6 +160,17 @@ mod wheel_model {
             for op in ops {
                 match op {
                     Op::Insert(id, d) => h.insert(id, d)?,
+                    Op::Refile(id, d) => {
+                        let when = h.now + d;
+                        h.refile(id, when)?;
+                        h.check_next()?;
+                    }
+                    Op::Nudge(id, d) => {
+                        if let Some(&t) = h.model.get(&id) {
+                            h.refile(id, t + d)?;
+                            h.check_next()?;
+                        }
+                    }
                     Op::Cancel(id) => {
                         let p = h.ptr(id);
                         // SAFETY: see `Harness::insert`.

@@ -207,6 +207,45 @@ impl Wheel {
         Ok(when)
     }
 
+    /// Files `node`, which is in no list or linked into this wheel, to fire
+    /// at `when`: [`Wheel::insert`] after [`Wheel::remove`], except that an
+    /// entry whose new tick maps to the slot it already sits in only has its
+    /// tick updated (no unlink/relink, the common case of a deadline moved
+    /// by less than a slot's span).
+    ///
+    /// # Safety
+    /// The caller holds this wheel's lock; `node` is live, in no list or in
+    /// this wheel, and stays live and unmoved until it is removed or popped.
+    pub(crate) unsafe fn refile(&mut self, node: NonNull<Entry>, when: u64) -> Result<u64, ()> {
+        if when > self.elapsed {
+            let when = when.min(self.elapsed + MAX_DELTA);
+            let level = level_for(self.elapsed, when);
+            let slot = slot_for(when, level);
+            let target = Location::Slot {
+                level: level as u8,
+                slot: slot as u8,
+            };
+            // SAFETY: forwarded from the caller.
+            let stays = unsafe {
+                with_links(node, |l| {
+                    let stays = l.location == target;
+                    if stays {
+                        l.when = when;
+                    }
+                    stays
+                })
+            };
+            if stays {
+                return Ok(when);
+            }
+        }
+        // SAFETY: forwarded from the caller.
+        unsafe {
+            self.remove(node);
+            self.insert(node, when)
+        }
+    }
+
     /// # Safety
     /// As [`Wheel::insert`], with `elapsed < when <= elapsed + MAX_DELTA`.
     unsafe fn link(&mut self, node: NonNull<Entry>, when: u64) {
@@ -432,6 +471,34 @@ mod tests {
         assert_eq!(drain(&mut w, 1000), vec![ptr(&es[1])]);
         // SAFETY: as above.
         unsafe { w.remove(ptr(&es[1])) };
+        assert_eq!(w.next_expiration(), None);
+    }
+
+    #[test]
+    fn refile_within_a_slot_only_moves_the_tick() {
+        let es = entries(2);
+        let mut w = Wheel::new();
+        let loc = |e: &Pin<Box<Entry>>| {
+            // SAFETY: single-threaded test; the entry is live.
+            unsafe { with_links(ptr(e), |l| (l.location, l.when)) }
+        };
+        // SAFETY: entries are pinned and outlive the wheel's use here.
+        unsafe {
+            assert_eq!(w.refile(ptr(&es[0]), 100), Ok(100));
+            assert_eq!(w.insert(ptr(&es[1]), 110), Ok(110));
+            let (before, _) = loc(&es[0]);
+            // 100 and 120 share level 1's slot 1: same list, new tick.
+            assert_eq!(w.refile(ptr(&es[0]), 120), Ok(120));
+            assert_eq!(loc(&es[0]), (before, 120));
+            // 200 is in another slot: moved.
+            assert_eq!(w.refile(ptr(&es[1]), 200), Ok(200));
+            assert_ne!(loc(&es[1]).0, before);
+        }
+        assert!(drain(&mut w, 119).is_empty());
+        assert_eq!(drain(&mut w, 120), vec![ptr(&es[0])]);
+        // SAFETY: as above. A due tick leaves the entry unlinked.
+        unsafe { assert_eq!(w.refile(ptr(&es[1]), 120), Err(())) };
+        assert_eq!(loc(&es[1]).0, Location::Unlinked);
         assert_eq!(w.next_expiration(), None);
     }
 

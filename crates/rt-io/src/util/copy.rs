@@ -3,8 +3,12 @@
 //! The engine is `CopyBuffer`: a buffer with a read cursor (`pos`) and an end
 //! of data (`cap`). Each round of `poll_copy`
 //!
-//! 1. refills the buffer from the reader when it has been fully written out
-//!    (a read of zero bytes into an empty buffer is EOF);
+//! 1. reads from the reader into the free space after `cap` whenever there is
+//!    some (a read of zero bytes into free space is EOF), so that writes are
+//!    as large as possible and a reader that becomes ready while the writer
+//!    stalls is drained (its readiness re-armed) rather than left behind; a
+//!    reader that is not ready does not stop bytes already buffered from
+//!    being written;
 //! 2. writes `buf[pos..cap]` to the writer until it is drained; while the
 //!    writer is not ready, it tops the buffer up from the reader, so that the
 //!    next write can be larger;
@@ -112,12 +116,18 @@ impl CopyBuffer {
             // always-ready ends still yields to other tasks. The unit is
             // given back if the round makes no progress.
             let coop = ready!(rt_task::coop::poll_proceed(cx));
-            if self.pos == self.cap && !self.read_done {
+            if self.pos == self.cap {
+                // Everything read so far is written: start over at the front.
                 self.pos = 0;
                 self.cap = 0;
+            }
+            if self.cap < self.buf.len() && !self.read_done {
                 match self.poll_fill_buf(cx, reader.as_mut()) {
                     Poll::Ready(Ok(())) => coop.made_progress(),
                     Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
+                    // Bytes are waiting: write them now, the reader's waker
+                    // stays registered for the next round.
+                    Poll::Pending if self.pos < self.cap => {}
                     Poll::Pending => {
                         if self.need_flush {
                             ready!(writer.as_mut().poll_flush(cx))?;

@@ -1,10 +1,7 @@
 //! `TcpListener`.
 
-use std::fmt;
 use std::io;
 use std::net::SocketAddr;
-use std::os::unix::io::{AsFd, AsRawFd, BorrowedFd, RawFd};
-use std::task::{ready, Context, Poll};
 
 use rt_reactor::{Interest, PollEvented};
 
@@ -85,41 +82,9 @@ impl TcpListener {
 
     pub(crate) fn new(listener: mio::net::TcpListener) -> io::Result<TcpListener> {
         Ok(TcpListener {
-            io: PollEvented::new_with_interest(listener, Interest::READABLE)?,
+            io: PollEvented::new_with_interest(listener, Interest::READABLE)?
+                .without_deregister_on_drop(),
         })
-    }
-
-    /// Accepts a new incoming connection from this listener.
-    ///
-    /// This function will yield once a new TCP connection is established.
-    /// When established, the corresponding [`TcpStream`] and the remote
-    /// peer's address will be returned. Many tasks may wait at once.
-    ///
-    /// # Cancel safety
-    ///
-    /// This method is cancel safe. If the method is used as the event in a
-    /// `select!` statement and some other branch completes first, then it
-    /// is guaranteed that no new connections were accepted by this method.
-    pub async fn accept(&self) -> io::Result<(TcpStream, SocketAddr)> {
-        let (mio, addr) = self
-            .io
-            .registration()
-            .async_io(Interest::READABLE, || self.io.accept())
-            .await?;
-        let stream = TcpStream::new_with_handle(mio, self.io.registration().handle().clone())?;
-        Ok((stream, addr))
-    }
-
-    /// Polls to accept a new incoming connection to this listener.
-    ///
-    /// If there is no connection to accept, `Poll::Pending` is returned and
-    /// the current task will be notified by a waker. Note that on multiple
-    /// calls to `poll_accept`, only the `Waker` from the `Context` passed
-    /// to the most recent call is scheduled to receive a wakeup.
-    pub fn poll_accept(&self, cx: &mut Context<'_>) -> Poll<io::Result<(TcpStream, SocketAddr)>> {
-        let (mio, addr) = ready!(self.io.registration().poll_read_io(cx, || self.io.accept()))?;
-        let stream = TcpStream::new_with_handle(mio, self.io.registration().handle().clone())?;
-        Poll::Ready(Ok((stream, addr)))
     }
 
     /// Creates new `TcpListener` from a `std::net::TcpListener`.
@@ -146,11 +111,6 @@ impl TcpListener {
         self.io.into_inner().map(std::net::TcpListener::from)
     }
 
-    /// Returns the local address that this listener is bound to.
-    pub fn local_addr(&self) -> io::Result<SocketAddr> {
-        self.io.local_addr()
-    }
-
     /// Gets the value of the `IP_TTL` option for this socket.
     pub fn ttl(&self) -> io::Result<u32> {
         self.io.ttl()
@@ -171,32 +131,5 @@ impl TcpListener {
     }
 }
 
-impl TryFrom<std::net::TcpListener> for TcpListener {
-    type Error = io::Error;
-
-    /// Consumes stream, returning the rt I/O object.
-    ///
-    /// This is equivalent to
-    /// [`TcpListener::from_std(stream)`](TcpListener::from_std).
-    fn try_from(stream: std::net::TcpListener) -> Result<Self, Self::Error> {
-        Self::from_std(stream)
-    }
-}
-
-impl fmt::Debug for TcpListener {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&*self.io, f)
-    }
-}
-
-impl AsRawFd for TcpListener {
-    fn as_raw_fd(&self) -> RawFd {
-        self.io.as_raw_fd()
-    }
-}
-
-impl AsFd for TcpListener {
-    fn as_fd(&self) -> BorrowedFd<'_> {
-        self.io.as_fd()
-    }
-}
+listener_accept!(TcpListener, TcpStream, SocketAddr, std::convert::identity);
+fd_traits!(TcpListener, std::net::TcpListener);

@@ -3,8 +3,7 @@
 pub(crate) mod listener;
 pub(crate) mod socket;
 pub(crate) mod split;
-pub(crate) mod split_owned;
 pub(crate) mod stream;
 
-pub use split::{ReadHalf, WriteHalf};
-pub use split_owned::{OwnedReadHalf, OwnedWriteHalf, ReuniteError};
+pub(crate) use split::{split, split_owned};
+pub use split::{OwnedReadHalf, OwnedWriteHalf, ReadHalf, ReuniteError, WriteHalf};

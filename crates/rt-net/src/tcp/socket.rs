@@ -139,6 +139,14 @@ impl TcpSocket {
         self.inner.set_linger(dur)
     }
 
+    /// Sets a linger duration of zero on this socket by setting the
+    /// `SO_LINGER` option (see [`TcpStream::set_zero_linger`]).
+    ///
+    /// [`TcpStream::set_zero_linger`]: crate::TcpStream::set_zero_linger
+    pub fn set_zero_linger(&self) -> io::Result<()> {
+        self.inner.set_linger(Some(Duration::ZERO))
+    }
+
     /// Reads the linger duration for this socket by getting the `SO_LINGER`
     /// option.
     pub fn linger(&self) -> io::Result<Option<Duration>> {

@@ -1,186 +1,48 @@
-//! `TcpStream` split support (borrowed halves).
-//!
-//! A `TcpStream` can be split into a `ReadHalf` and a `WriteHalf` with the
-//! `TcpStream::split` method. `ReadHalf` implements `AsyncRead` while
-//! `WriteHalf` implements `AsyncWrite`.
-//!
-//! Compared to the generic split of `AsyncRead + AsyncWrite`, this specialized
-//! split has no associated overhead and enforces all invariants at the type
-//! level.
+//! The halves of a split [`TcpStream`]: borrowed ([`TcpStream::split`]) and
+//! owned ([`TcpStream::into_split`], shared through an `Arc`, with
+//! `reunite`). `ReadHalf`s implement `AsyncRead`, `WriteHalf`s
+//! `AsyncWrite`; compared to the generic `rt_io::split`, these have no
+//! locking overhead and enforce the invariants at the type level. The types
+//! come from the `stream_halves!` macro shared with the Unix halves; only
+//! `peek` is TCP's own.
 
-use std::io::{self, IoSlice, IoSliceMut};
-use std::net::{Shutdown, SocketAddr};
-use std::pin::Pin;
+use std::io;
+use std::net::SocketAddr;
 use std::task::{Context, Poll};
 
-use rt_io::{AsyncRead, AsyncWrite, BufMut, ReadBuf};
-use rt_reactor::{Interest, Ready};
+use rt_io::ReadBuf;
 
 use crate::TcpStream;
 
-/// Borrowed read half of a [`TcpStream`], created by
-/// [`split`](TcpStream::split).
-///
-/// Reading from a `ReadHalf` is usually done using the convenience methods
-/// found on the [`AsyncReadExt`](rt_io::AsyncReadExt) trait.
-#[derive(Debug)]
-pub struct ReadHalf<'a>(&'a TcpStream);
+stream_halves!(TcpStream, SocketAddr, "TCP");
 
-/// Borrowed write half of a [`TcpStream`], created by
-/// [`split`](TcpStream::split).
-///
-/// Note that in the [`AsyncWrite`] implementation of this type,
-/// [`poll_shutdown`] will shut down the TCP stream in the write direction.
-///
-/// [`poll_shutdown`]: AsyncWrite::poll_shutdown
-#[derive(Debug)]
-pub struct WriteHalf<'a>(&'a TcpStream);
+/// `poll_peek` and `peek` of a read half, forwarding to the stream.
+macro_rules! peek_methods {
+    () => {
+        /// Attempts to receive data on the socket, without removing that
+        /// data from the queue, registering the current task for wakeup if
+        /// data is not yet available (see [`TcpStream::poll_peek`]).
+        pub fn poll_peek(
+            &mut self,
+            cx: &mut Context<'_>,
+            buf: &mut ReadBuf<'_>,
+        ) -> Poll<io::Result<usize>> {
+            self.stream().poll_peek(cx, buf)
+        }
 
-pub(crate) fn split(stream: &mut TcpStream) -> (ReadHalf<'_>, WriteHalf<'_>) {
-    (ReadHalf(&*stream), WriteHalf(&*stream))
+        /// Receives data on the socket from the remote address to which it
+        /// is connected, without removing that data from the queue (see
+        /// [`TcpStream::peek`]).
+        pub async fn peek(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            self.stream().peek(buf).await
+        }
+    };
 }
 
 impl ReadHalf<'_> {
-    /// Attempts to receive data on the socket, without removing that data
-    /// from the queue, registering the current task for wakeup if data is
-    /// not yet available.
-    pub fn poll_peek(
-        &mut self,
-        cx: &mut Context<'_>,
-        buf: &mut ReadBuf<'_>,
-    ) -> Poll<io::Result<usize>> {
-        self.0.poll_peek(cx, buf)
-    }
-
-    /// Receives data on the socket from the remote address to which it is
-    /// connected, without removing that data from the queue.
-    pub async fn peek(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        self.0.peek(buf).await
-    }
-
-    /// Waits for any of the requested ready states (see
-    /// [`TcpStream::ready`]).
-    pub async fn ready(&self, interest: Interest) -> io::Result<Ready> {
-        self.0.ready(interest).await
-    }
-
-    /// Waits for the socket to become readable.
-    pub async fn readable(&self) -> io::Result<()> {
-        self.0.readable().await
-    }
-
-    /// Tries to read data from the stream into the provided buffer (see
-    /// [`TcpStream::try_read`]).
-    pub fn try_read(&self, buf: &mut [u8]) -> io::Result<usize> {
-        self.0.try_read(buf)
-    }
-
-    /// Tries to read data into the provided buffers (see
-    /// [`TcpStream::try_read_vectored`]).
-    pub fn try_read_vectored(&self, bufs: &mut [IoSliceMut<'_>]) -> io::Result<usize> {
-        self.0.try_read_vectored(bufs)
-    }
-
-    /// Tries to read data into the provided buffer, advancing its cursor
-    /// (see [`TcpStream::try_read_buf`]).
-    pub fn try_read_buf<B: BufMut>(&self, buf: &mut B) -> io::Result<usize> {
-        self.0.try_read_buf(buf)
-    }
-
-    /// Returns the remote address that this stream is connected to.
-    pub fn peer_addr(&self) -> io::Result<SocketAddr> {
-        self.0.peer_addr()
-    }
-
-    /// Returns the local address that this stream is bound to.
-    pub fn local_addr(&self) -> io::Result<SocketAddr> {
-        self.0.local_addr()
-    }
+    peek_methods!();
 }
 
-impl WriteHalf<'_> {
-    /// Waits for any of the requested ready states (see
-    /// [`TcpStream::ready`]).
-    pub async fn ready(&self, interest: Interest) -> io::Result<Ready> {
-        self.0.ready(interest).await
-    }
-
-    /// Waits for the socket to become writable.
-    pub async fn writable(&self) -> io::Result<()> {
-        self.0.writable().await
-    }
-
-    /// Tries to write a buffer to the stream (see [`TcpStream::try_write`]).
-    pub fn try_write(&self, buf: &[u8]) -> io::Result<usize> {
-        self.0.try_write(buf)
-    }
-
-    /// Tries to write several buffers to the stream (see
-    /// [`TcpStream::try_write_vectored`]).
-    pub fn try_write_vectored(&self, bufs: &[IoSlice<'_>]) -> io::Result<usize> {
-        self.0.try_write_vectored(bufs)
-    }
-
-    /// Returns the remote address that this stream is connected to.
-    pub fn peer_addr(&self) -> io::Result<SocketAddr> {
-        self.0.peer_addr()
-    }
-
-    /// Returns the local address that this stream is bound to.
-    pub fn local_addr(&self) -> io::Result<SocketAddr> {
-        self.0.local_addr()
-    }
-}
-
-impl AsyncRead for ReadHalf<'_> {
-    fn poll_read(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &mut ReadBuf<'_>,
-    ) -> Poll<io::Result<()>> {
-        self.0.poll_read_priv(cx, buf)
-    }
-}
-
-impl AsyncWrite for WriteHalf<'_> {
-    fn poll_write(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<io::Result<usize>> {
-        self.0.poll_write_priv(cx, buf)
-    }
-
-    fn poll_write_vectored(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        bufs: &[IoSlice<'_>],
-    ) -> Poll<io::Result<usize>> {
-        self.0.poll_write_vectored_priv(cx, bufs)
-    }
-
-    fn is_write_vectored(&self) -> bool {
-        true
-    }
-
-    #[inline]
-    fn poll_flush(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Poll::Ready(Ok(()))
-    }
-
-    fn poll_shutdown(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
-        self.0.shutdown_std(Shutdown::Write).into()
-    }
-}
-
-impl AsRef<TcpStream> for ReadHalf<'_> {
-    fn as_ref(&self) -> &TcpStream {
-        self.0
-    }
-}
-
-impl AsRef<TcpStream> for WriteHalf<'_> {
-    fn as_ref(&self) -> &TcpStream {
-        self.0
-    }
+impl OwnedReadHalf {
+    peek_methods!();
 }

@@ -1,20 +1,14 @@
 //! `TcpStream`.
 
-use std::fmt;
-use std::future::poll_fn;
-use std::io::{self, IoSlice, IoSliceMut, Read, Write};
-use std::net::{Shutdown, SocketAddr};
-use std::os::unix::io::{AsFd, AsRawFd, BorrowedFd, RawFd};
-use std::pin::Pin;
+use std::io;
+use std::net::SocketAddr;
 use std::task::{ready, Context, Poll};
 use std::time::Duration;
 
-use rt_io::{AsyncRead, AsyncWrite, BufMut, ReadBuf};
-use rt_reactor::{Handle, Interest, PollEvented, Ready};
+use rt_io::ReadBuf;
+use rt_reactor::{Interest, PollEvented};
 
 use crate::addr::{no_addresses, to_socket_addrs, ToSocketAddrs};
-use crate::tcp::split::{split, ReadHalf, WriteHalf};
-use crate::tcp::split_owned::{split_owned, OwnedReadHalf, OwnedWriteHalf};
 
 /// A TCP stream between a local and a remote socket.
 ///
@@ -89,36 +83,6 @@ impl TcpStream {
         TcpStream::connect_mio(sys).await
     }
 
-    /// Waits for a non-blocking connect on `sys` to finish.
-    pub(crate) async fn connect_mio(sys: mio::net::TcpStream) -> io::Result<TcpStream> {
-        let stream = TcpStream::new(sys)?;
-        // Writable means the connect finished, either way.
-        poll_fn(|cx| stream.io.registration().poll_write_ready(cx)).await?;
-        if let Some(e) = stream.io.take_error()? {
-            return Err(e);
-        }
-        Ok(stream)
-    }
-
-    pub(crate) fn new(sys: mio::net::TcpStream) -> io::Result<TcpStream> {
-        Ok(TcpStream {
-            io: PollEvented::new(sys)?,
-        })
-    }
-
-    pub(crate) fn new_with_handle(
-        sys: mio::net::TcpStream,
-        handle: Handle,
-    ) -> io::Result<TcpStream> {
-        Ok(TcpStream {
-            io: PollEvented::new_with_interest_and_handle(
-                sys,
-                Interest::READABLE | Interest::WRITABLE,
-                handle,
-            )?,
-        })
-    }
-
     /// Creates new `TcpStream` from a `std::net::TcpStream`.
     ///
     /// This function is intended to be used to wrap a TCP stream from the
@@ -143,15 +107,12 @@ impl TcpStream {
     }
 
     /// Returns the local address that this stream is bound to.
+    /// Returns the local address that this stream is bound to.
     pub fn local_addr(&self) -> io::Result<SocketAddr> {
         self.io.local_addr()
     }
 
     /// Returns the value of the `SO_ERROR` option.
-    pub fn take_error(&self) -> io::Result<Option<io::Error>> {
-        self.io.take_error()
-    }
-
     /// Returns the remote address that this stream is connected to.
     pub fn peer_addr(&self) -> io::Result<SocketAddr> {
         self.io.peer_addr()
@@ -169,123 +130,12 @@ impl TcpStream {
         cx: &mut Context<'_>,
         buf: &mut ReadBuf<'_>,
     ) -> Poll<io::Result<usize>> {
-        loop {
-            let ev = ready!(self.io.registration().poll_read_ready(cx))?;
-            match self.io.peek(buf.initialize_unfilled()) {
-                Ok(n) => {
-                    buf.advance(n);
-                    return Poll::Ready(Ok(n));
-                }
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
-                    self.io.registration().clear_readiness(ev);
-                }
-                Err(e) => return Poll::Ready(Err(e)),
-            }
-        }
-    }
-
-    /// Waits for any of the requested ready states.
-    ///
-    /// This function is usually paired with `try_read()` or `try_write()`.
-    /// It can be used to concurrently read / write to the same socket on a
-    /// single task without splitting the socket. Fails only if the runtime
-    /// is gone.
-    pub async fn ready(&self, interest: Interest) -> io::Result<Ready> {
-        let event = self.io.registration().readiness(interest).await?;
-        Ok(event.ready())
-    }
-
-    /// Waits for the socket to become readable.
-    pub async fn readable(&self) -> io::Result<()> {
-        self.ready(Interest::READABLE).await?;
-        Ok(())
-    }
-
-    /// Polls for read readiness. Only the most recent task is woken.
-    pub fn poll_read_ready(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        self.io.registration().poll_read_ready(cx).map_ok(|_| ())
-    }
-
-    /// Tries to read data from the stream into the provided buffer,
-    /// returning how many bytes were read.
-    ///
-    /// Returns `Ok(0)` at end of stream (the peer shut down its write side),
-    /// and `Err(WouldBlock)` if no data is ready (then the readiness is
-    /// cleared and `readable()` waits for the next notification).
-    pub fn try_read(&self, buf: &mut [u8]) -> io::Result<usize> {
-        self.io
+        let n = ready!(self
+            .io
             .registration()
-            .try_io(Interest::READABLE, || (&*self.io).read(buf))
-    }
-
-    /// Tries to read data from the stream into the provided buffers,
-    /// returning how many bytes were read (see [`try_read`](Self::try_read)).
-    pub fn try_read_vectored(&self, bufs: &mut [IoSliceMut<'_>]) -> io::Result<usize> {
-        self.io
-            .registration()
-            .try_io(Interest::READABLE, || (&*self.io).read_vectored(bufs))
-    }
-
-    /// Tries to read data from the stream into the provided buffer,
-    /// advancing the buffer's internal cursor, returning how many bytes
-    /// were read (see [`try_read`](Self::try_read)).
-    pub fn try_read_buf<B: BufMut>(&self, buf: &mut B) -> io::Result<usize> {
-        self.io.registration().try_io(Interest::READABLE, || {
-            crate::sys::read_buf(self.io.as_raw_fd(), buf)
-        })
-    }
-
-    /// Waits for the socket to become writable.
-    pub async fn writable(&self) -> io::Result<()> {
-        self.ready(Interest::WRITABLE).await?;
-        Ok(())
-    }
-
-    /// Polls for write readiness. Only the most recent task is woken.
-    pub fn poll_write_ready(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        self.io.registration().poll_write_ready(cx).map_ok(|_| ())
-    }
-
-    /// Tries to write a buffer to the stream, returning how many bytes were
-    /// written, or `Err(WouldBlock)` if the socket is not writable.
-    pub fn try_write(&self, buf: &[u8]) -> io::Result<usize> {
-        self.io
-            .registration()
-            .try_io(Interest::WRITABLE, || (&*self.io).write(buf))
-    }
-
-    /// Tries to write several buffers to the stream, returning how many
-    /// bytes were written (see [`try_write`](Self::try_write)).
-    pub fn try_write_vectored(&self, bufs: &[IoSlice<'_>]) -> io::Result<usize> {
-        self.io
-            .registration()
-            .try_io(Interest::WRITABLE, || (&*self.io).write_vectored(bufs))
-    }
-
-    /// Tries to read or write from the socket using a user-provided I/O
-    /// operation.
-    ///
-    /// If the socket is ready, the provided closure is called. The closure
-    /// should attempt to perform I/O on the socket by manually calling the
-    /// appropriate syscall. If the operation fails because the socket is
-    /// not actually ready, then the closure should return a `WouldBlock`
-    /// error and the readiness flag is cleared.
-    pub fn try_io<R>(
-        &self,
-        interest: Interest,
-        f: impl FnOnce() -> io::Result<R>,
-    ) -> io::Result<R> {
-        self.io.registration().try_io(interest, f)
-    }
-
-    /// Reads or writes from the socket using a user-provided I/O operation,
-    /// waiting for readiness and retrying while it returns `WouldBlock`.
-    pub async fn async_io<R>(
-        &self,
-        interest: Interest,
-        f: impl FnMut() -> io::Result<R>,
-    ) -> io::Result<R> {
-        self.io.registration().async_io(interest, f).await
+            .poll_read_io(cx, || self.io.peek(buf.initialize_unfilled())))?;
+        buf.advance(n);
+        Poll::Ready(Ok(n))
     }
 
     /// Receives data on the socket from the remote address to which it is
@@ -298,11 +148,6 @@ impl TcpStream {
             .registration()
             .async_io(Interest::READABLE, || self.io.peek(buf))
             .await
-    }
-
-    /// Shuts down the read, write, or both halves of this connection.
-    pub(crate) fn shutdown_std(&self, how: Shutdown) -> io::Result<()> {
-        self.io.shutdown(how)
     }
 
     /// Gets the value of the `TCP_NODELAY` option on this socket.
@@ -338,6 +183,16 @@ impl TcpStream {
         socket2::SockRef::from(&*self.io).set_linger(dur)
     }
 
+    /// Sets a linger duration of zero on this socket by setting the
+    /// `SO_LINGER` option.
+    ///
+    /// With a zero linger, closing the socket discards unsent data and
+    /// resets the connection (the peer sees `ConnectionReset`) instead of
+    /// a graceful shutdown, and the socket does not enter `TIME_WAIT`.
+    pub fn set_zero_linger(&self) -> io::Result<()> {
+        socket2::SockRef::from(&*self.io).set_linger(Some(Duration::ZERO))
+    }
+
     /// Gets the value of the `IP_TTL` option for this socket.
     pub fn ttl(&self) -> io::Result<u32> {
         self.io.ttl()
@@ -350,186 +205,7 @@ impl TcpStream {
     pub fn set_ttl(&self, ttl: u32) -> io::Result<()> {
         self.io.set_ttl(ttl)
     }
-
-    /// Splits a `TcpStream` into a read half and a write half, which can be
-    /// used to read and write the stream concurrently.
-    ///
-    /// This method is more efficient than
-    /// [`into_split`](TcpStream::into_split), but the halves cannot be
-    /// moved into independently spawned tasks.
-    pub fn split<'a>(&'a mut self) -> (ReadHalf<'a>, WriteHalf<'a>) {
-        split(self)
-    }
-
-    /// Splits a `TcpStream` into a read half and a write half, which can be
-    /// used to read and write the stream concurrently.
-    ///
-    /// Unlike [`split`](TcpStream::split), the owned halves can be moved to
-    /// separate tasks, however this comes at the cost of a heap allocation.
-    ///
-    /// **Note:** Dropping the write half will shut down the write half of
-    /// the TCP stream. This is equivalent to calling
-    /// [`shutdown()`](rt_io::AsyncWriteExt::shutdown) on the `TcpStream`.
-    pub fn into_split(self) -> (OwnedReadHalf, OwnedWriteHalf) {
-        split_owned(self)
-    }
-
-    // == Poll IO functions that take `&self` ==
-    //
-    // To read or write without mutable access to the `TcpStream`, combine
-    // the `poll_read_ready` or `poll_write_ready` methods with the
-    // `try_read` or `try_write` methods.
-
-    pub(crate) fn poll_read_priv(
-        &self,
-        cx: &mut Context<'_>,
-        buf: &mut ReadBuf<'_>,
-    ) -> Poll<io::Result<()>> {
-        let n = ready!(self.io.poll_read(cx, buf.initialize_unfilled()))?;
-        buf.advance(n);
-        Poll::Ready(Ok(()))
-    }
-
-    pub(crate) fn poll_write_priv(
-        &self,
-        cx: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<io::Result<usize>> {
-        self.io.poll_write(cx, buf)
-    }
-
-    pub(crate) fn poll_write_vectored_priv(
-        &self,
-        cx: &mut Context<'_>,
-        bufs: &[IoSlice<'_>],
-    ) -> Poll<io::Result<usize>> {
-        self.io.poll_write_vectored(cx, bufs)
-    }
-
-    #[cfg(feature = "futures-io")]
-    pub(crate) fn poll_read_slice(
-        &self,
-        cx: &mut Context<'_>,
-        buf: &mut [u8],
-    ) -> Poll<io::Result<usize>> {
-        self.io.poll_read(cx, buf)
-    }
-
-    /// The reactor registration (for `rt-net`'s own tests and wrappers).
-    #[doc(hidden)]
-    pub fn registration(&self) -> &rt_reactor::Registration {
-        self.io.registration()
-    }
 }
 
-impl TryFrom<std::net::TcpStream> for TcpStream {
-    type Error = io::Error;
-
-    /// Consumes stream, returning the rt I/O object.
-    ///
-    /// This is equivalent to
-    /// [`TcpStream::from_std(stream)`](TcpStream::from_std).
-    fn try_from(stream: std::net::TcpStream) -> Result<Self, Self::Error> {
-        Self::from_std(stream)
-    }
-}
-
-impl AsyncRead for TcpStream {
-    fn poll_read(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &mut ReadBuf<'_>,
-    ) -> Poll<io::Result<()>> {
-        self.poll_read_priv(cx, buf)
-    }
-}
-
-impl AsyncWrite for TcpStream {
-    fn poll_write(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<io::Result<usize>> {
-        self.poll_write_priv(cx, buf)
-    }
-
-    fn poll_write_vectored(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        bufs: &[IoSlice<'_>],
-    ) -> Poll<io::Result<usize>> {
-        self.poll_write_vectored_priv(cx, bufs)
-    }
-
-    fn is_write_vectored(&self) -> bool {
-        true
-    }
-
-    #[inline]
-    fn poll_flush(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
-        // TCP flush is a no-op.
-        Poll::Ready(Ok(()))
-    }
-
-    fn poll_shutdown(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
-        self.shutdown_std(Shutdown::Write)?;
-        Poll::Ready(Ok(()))
-    }
-}
-
-#[cfg(feature = "futures-io")]
-impl futures_io::AsyncRead for TcpStream {
-    fn poll_read(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &mut [u8],
-    ) -> Poll<io::Result<usize>> {
-        self.poll_read_slice(cx, buf)
-    }
-}
-
-#[cfg(feature = "futures-io")]
-impl futures_io::AsyncWrite for TcpStream {
-    fn poll_write(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<io::Result<usize>> {
-        self.poll_write_priv(cx, buf)
-    }
-
-    fn poll_write_vectored(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        bufs: &[IoSlice<'_>],
-    ) -> Poll<io::Result<usize>> {
-        self.poll_write_vectored_priv(cx, bufs)
-    }
-
-    fn poll_flush(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Poll::Ready(Ok(()))
-    }
-
-    fn poll_close(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
-        self.shutdown_std(Shutdown::Write)?;
-        Poll::Ready(Ok(()))
-    }
-}
-
-impl fmt::Debug for TcpStream {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&*self.io, f)
-    }
-}
-
-impl AsRawFd for TcpStream {
-    fn as_raw_fd(&self) -> RawFd {
-        self.io.as_raw_fd()
-    }
-}
-
-impl AsFd for TcpStream {
-    fn as_fd(&self) -> BorrowedFd<'_> {
-        self.io.as_fd()
-    }
-}
+stream_io!(TcpStream, mio::net::TcpStream, tcp);
+fd_traits!(TcpStream, std::net::TcpStream);

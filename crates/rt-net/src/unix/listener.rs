@@ -1,10 +1,7 @@
 //! `UnixListener`.
 
-use std::fmt;
 use std::io;
-use std::os::unix::io::{AsFd, AsRawFd, BorrowedFd, RawFd};
 use std::path::Path;
-use std::task::{ready, Context, Poll};
 
 use rt_reactor::{Interest, PollEvented};
 
@@ -49,7 +46,8 @@ impl UnixListener {
 
     fn new(listener: mio::net::UnixListener) -> io::Result<UnixListener> {
         Ok(UnixListener {
-            io: PollEvented::new_with_interest(listener, Interest::READABLE)?,
+            io: PollEvented::new_with_interest(listener, Interest::READABLE)?
+                .without_deregister_on_drop(),
         })
     }
 
@@ -75,68 +73,11 @@ impl UnixListener {
             .map(|l| std::os::unix::net::UnixListener::from(std::os::fd::OwnedFd::from(l)))
     }
 
-    /// Returns the local socket address of this listener.
-    pub fn local_addr(&self) -> io::Result<SocketAddr> {
-        self.io.local_addr().map(SocketAddr)
-    }
-
     /// Returns the value of the `SO_ERROR` option.
     pub fn take_error(&self) -> io::Result<Option<io::Error>> {
         self.io.take_error()
     }
-
-    /// Accepts a new incoming connection to this listener. Many tasks may
-    /// wait at once.
-    ///
-    /// # Cancel safety
-    ///
-    /// This method is cancel safe: if cancelled, no connection was
-    /// accepted.
-    pub async fn accept(&self) -> io::Result<(UnixStream, SocketAddr)> {
-        let (mio, addr) = self
-            .io
-            .registration()
-            .async_io(Interest::READABLE, || self.io.accept())
-            .await?;
-        let stream = UnixStream::new_with_handle(mio, self.io.registration().handle().clone())?;
-        Ok((stream, SocketAddr(addr)))
-    }
-
-    /// Polls to accept a new incoming connection to this listener. Only the
-    /// most recent task is woken.
-    pub fn poll_accept(&self, cx: &mut Context<'_>) -> Poll<io::Result<(UnixStream, SocketAddr)>> {
-        let (mio, addr) = ready!(self.io.registration().poll_read_io(cx, || self.io.accept()))?;
-        let stream = UnixStream::new_with_handle(mio, self.io.registration().handle().clone())?;
-        Poll::Ready(Ok((stream, SocketAddr(addr))))
-    }
 }
 
-impl TryFrom<std::os::unix::net::UnixListener> for UnixListener {
-    type Error = io::Error;
-
-    /// Consumes stream, returning the rt I/O object.
-    ///
-    /// This is equivalent to
-    /// [`UnixListener::from_std(stream)`](UnixListener::from_std).
-    fn try_from(stream: std::os::unix::net::UnixListener) -> io::Result<Self> {
-        Self::from_std(stream)
-    }
-}
-
-impl fmt::Debug for UnixListener {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&*self.io, f)
-    }
-}
-
-impl AsRawFd for UnixListener {
-    fn as_raw_fd(&self) -> RawFd {
-        self.io.as_raw_fd()
-    }
-}
-
-impl AsFd for UnixListener {
-    fn as_fd(&self) -> BorrowedFd<'_> {
-        self.io.as_fd()
-    }
-}
+listener_accept!(UnixListener, UnixStream, SocketAddr, SocketAddr);
+fd_traits!(UnixListener, std::os::unix::net::UnixListener);

@@ -4,14 +4,14 @@
 
 pub(crate) mod datagram;
 pub(crate) mod listener;
+pub mod pipe;
 mod socketaddr;
 pub(crate) mod split;
-pub(crate) mod split_owned;
 pub(crate) mod stream;
 mod ucred;
 
 pub use socketaddr::SocketAddr;
-pub use split::{ReadHalf, WriteHalf};
-pub use split_owned::{OwnedReadHalf, OwnedWriteHalf, ReuniteError};
+pub(crate) use split::{split, split_owned};
+pub use split::{OwnedReadHalf, OwnedWriteHalf, ReadHalf, ReuniteError, WriteHalf};
 pub(crate) use ucred::get_peer_cred;
 pub use ucred::{gid_t, pid_t, uid_t, UCred};
