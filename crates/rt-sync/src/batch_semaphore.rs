@@ -173,16 +173,19 @@ impl Semaphore {
     }
 
     /// The number of permits available now.
+    #[inline]
     pub(crate) fn available_permits(&self) -> usize {
         self.permits.load(Acquire) >> SHIFT
     }
 
     /// Whether [`Semaphore::close`] has been called.
+    #[inline]
     pub(crate) fn is_closed(&self) -> bool {
         self.permits.load(Acquire) & CLOSED == CLOSED
     }
 
     /// Takes `n` permits if they are available right now.
+    #[inline]
     #[track_caller]
     pub(crate) fn try_acquire(&self, n: usize) -> Result<(), TryAcquireError> {
         assert!(
@@ -211,6 +214,7 @@ impl Semaphore {
     }
 
     /// A future that acquires `n` permits, in FIFO order with other waiters.
+    #[inline]
     #[track_caller]
     pub(crate) fn acquire(&self, n: usize) -> Acquire<'_> {
         assert!(
@@ -246,6 +250,7 @@ impl Semaphore {
     }
 
     /// Adds `n` permits, handing them to waiters first (FIFO).
+    #[inline]
     #[track_caller]
     pub(crate) fn release(&self, n: usize) {
         if n == 0 {
@@ -360,6 +365,30 @@ impl Semaphore {
                 return;
             }
             w = self.waiters.lock();
+        }
+    }
+
+    /// The lock-free part of protocol step 2 (a first poll): `Some` if the
+    /// permits were taken or the semaphore is closed, `None` if there are
+    /// not enough permits right now.
+    #[inline]
+    fn try_fast(&self, num: usize) -> Option<Result<(), AcquireError>> {
+        let want = num << SHIFT;
+        let mut cur = self.permits.load(Acquire);
+        loop {
+            if cur & CLOSED == CLOSED {
+                return Some(Err(AcquireError::closed()));
+            }
+            if cur >> SHIFT < num {
+                return None;
+            }
+            match self
+                .permits
+                .compare_exchange_weak(cur, cur - want, AcqRel, Acquire)
+            {
+                Ok(_) => return Some(Ok(())),
+                Err(actual) => cur = actual,
+            }
         }
     }
 
@@ -487,11 +516,18 @@ pub(crate) struct Acquire<'a> {
 impl Future for Acquire<'_> {
     type Output = Result<(), AcquireError>;
 
+    #[inline]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let coop = ready!(rt_task::coop::poll_proceed(cx));
         // SAFETY: nothing is moved out of the pinned future; the node stays
         // where it is linked.
         let this = unsafe { self.get_unchecked_mut() };
+        if !this.queued {
+            if let Some(res) = this.semaphore.try_fast(this.num_permits) {
+                coop.made_progress();
+                return Poll::Ready(res);
+            }
+        }
         let res = ready!(this.semaphore.poll_acquire(
             &this.node,
             this.num_permits,
@@ -504,10 +540,17 @@ impl Future for Acquire<'_> {
 }
 
 impl Drop for Acquire<'_> {
+    #[inline]
     fn drop(&mut self) {
-        if !self.queued {
-            return;
+        if self.queued {
+            self.cancel();
         }
+    }
+}
+
+impl Acquire<'_> {
+    /// Protocol step 6 (the future is dropped while queued).
+    fn cancel(&mut self) {
         let sem = self.semaphore;
         if self.node.data().load(Acquire) == 0 {
             // Every permit was assigned but never observed: pass them on.

@@ -14,6 +14,7 @@
 //! | [`Notify`] | wakes one task, the newest task, or all waiting tasks |
 //! | [`Barrier`] | lets `n` tasks wait for each other |
 //! | [`OnceCell`] | a value initialized once, asynchronously |
+//! | [`SetOnce`] | a value set once by anyone, that tasks can wait for |
 //!
 //! Waiting never allocates: waiters are nodes of intrusive lists stored in
 //! the futures themselves. Receiving from a channel and acquiring a
@@ -58,6 +59,7 @@ mod once_cell;
 pub mod oneshot;
 mod rwlock;
 mod semaphore;
+mod set_once;
 pub mod watch;
 
 pub use barrier::{Barrier, BarrierWaitResult};
@@ -73,6 +75,7 @@ pub use rwlock::{
 pub use semaphore::{
     AcquireError, OwnedSemaphorePermit, Semaphore, SemaphorePermit, TryAcquireError,
 };
+pub use set_once::{SetOnce, SetOnceError};
 
 /// Named future types returned by some of the primitives.
 pub mod futures {

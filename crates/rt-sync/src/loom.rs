@@ -2,15 +2,9 @@
 //! this crate is imported from here, so that `RUSTFLAGS="--cfg rt_loom"`
 //! swaps the whole crate onto loom's model-checked types.
 //!
-//! Two things differ from a plain re-export:
-//!
-//! * `Mutex` and `RwLock` ignore poisoning: a panic in user code never runs
-//!   while one of our locks is held, and a poisoned lock would otherwise turn
-//!   one panic into a cascade.
-//! * `Queue` is `concurrent_queue::ConcurrentQueue` (unbounded) normally and a
-//!   `Mutex<VecDeque>` under loom: concurrent-queue spins while a slot is being
-//!   written, which loom cannot preempt, and it is model-checked by its own
-//!   authors. The models here check our protocols around the queue.
+//! One thing differs from a plain re-export: `Mutex` and `RwLock` ignore
+//! poisoning: a panic in user code never runs while one of our locks is
+//! held, and a poisoned lock would otherwise turn one panic into a cascade.
 
 #[cfg(not(rt_loom))]
 mod imp {
@@ -18,7 +12,7 @@ mod imp {
         pub(crate) use std::sync::Arc;
 
         pub(crate) mod atomic {
-            pub(crate) use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+            pub(crate) use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicUsize, Ordering};
         }
 
         /// A mutex that ignores poisoning.
@@ -89,30 +83,6 @@ mod imp {
     /// progress (a no-op outside loom, where the OS preempts spinners).
     #[inline(always)]
     pub(crate) fn spin_hint() {}
-
-    /// The mpsc message queue: lock-free, unbounded, FIFO.
-    pub(crate) struct Queue<T>(concurrent_queue::ConcurrentQueue<T>);
-
-    impl<T> Queue<T> {
-        pub(crate) fn new() -> Self {
-            Queue(concurrent_queue::ConcurrentQueue::unbounded())
-        }
-        #[inline]
-        pub(crate) fn push(&self, value: T) {
-            // The queue is unbounded and never closed: push cannot fail.
-            if self.0.push(value).is_err() {
-                unreachable!("the unbounded mpsc queue is never closed");
-            }
-        }
-        #[inline]
-        pub(crate) fn pop(&self) -> Option<T> {
-            self.0.pop().ok()
-        }
-        #[inline]
-        pub(crate) fn len(&self) -> usize {
-            self.0.len()
-        }
-    }
 }
 
 #[cfg(rt_loom)]
@@ -121,7 +91,9 @@ mod imp {
         pub(crate) use loom::sync::Arc;
 
         pub(crate) mod atomic {
-            pub(crate) use loom::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+            pub(crate) use loom::sync::atomic::{
+                fence, AtomicBool, AtomicPtr, AtomicUsize, Ordering,
+            };
         }
 
         /// A mutex that ignores poisoning.
@@ -167,24 +139,6 @@ mod imp {
     /// progress: tells loom to schedule someone else.
     pub(crate) fn spin_hint() {
         loom::thread::yield_now();
-    }
-
-    /// The mpsc message queue, modelled as a locked `VecDeque` under loom.
-    pub(crate) struct Queue<T>(loom::sync::Mutex<std::collections::VecDeque<T>>);
-
-    impl<T> Queue<T> {
-        pub(crate) fn new() -> Self {
-            Queue(loom::sync::Mutex::new(std::collections::VecDeque::new()))
-        }
-        pub(crate) fn push(&self, value: T) {
-            self.0.lock().unwrap().push_back(value);
-        }
-        pub(crate) fn pop(&self) -> Option<T> {
-            self.0.lock().unwrap().pop_front()
-        }
-        pub(crate) fn len(&self) -> usize {
-            self.0.lock().unwrap().len()
-        }
     }
 }
 

@@ -420,3 +420,99 @@ fn unbounded_many_producers_stress() {
         h.join().unwrap();
     }
 }
+
+#[test]
+fn per_sender_order_across_blocks_with_try_recv() {
+    // Many blocks' worth of messages from racing senders; the receiver
+    // polls with `try_recv` only, so it often meets slots still being
+    // written. Every sender's messages arrive in order, none twice.
+    let (tx, mut rx) = mpsc::channel::<(usize, usize)>(100);
+    let hs: Vec<_> = (0..3usize)
+        .map(|p| {
+            let tx = tx.clone();
+            thread::spawn(move || {
+                for i in 0..3000usize {
+                    tx.blocking_send((p, i)).unwrap();
+                }
+            })
+        })
+        .collect();
+    drop(tx);
+    let mut next = [0usize; 3];
+    let mut received = 0;
+    let mut idle_polls = 0u64;
+    loop {
+        match rx.try_recv() {
+            Ok((p, i)) => {
+                assert_eq!(next[p], i, "sender {p} out of order");
+                next[p] += 1;
+                received += 1;
+            }
+            Err(TryRecvError::Empty) => {
+                idle_polls += 1;
+                assert!(idle_polls < 500_000_000, "receiver starved");
+                thread::yield_now();
+            }
+            Err(TryRecvError::Disconnected) => break,
+        }
+    }
+    assert_eq!(received, 9000);
+    assert_eq!(next, [3000; 3]);
+    for h in hs {
+        h.join().unwrap();
+    }
+}
+
+#[test]
+fn unread_messages_across_blocks_are_dropped_once() {
+    let v = Arc::new(());
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    for _ in 0..200 {
+        tx.send(v.clone()).unwrap();
+    }
+    // Read some (freeing the first blocks), leave the rest.
+    for _ in 0..70 {
+        drop(rx.try_recv().unwrap());
+    }
+    assert_eq!(rx.len(), 130);
+    assert_eq!(Arc::strong_count(&v), 131);
+    drop(rx);
+    assert_eq!(Arc::strong_count(&v), 1);
+
+    // Sent through a permit after the receiver is gone: dropped with the
+    // channel.
+    let (tx, rx) = mpsc::channel(2);
+    let permit = tx.try_reserve().unwrap();
+    drop(rx);
+    permit.send(v.clone());
+    assert_eq!(Arc::strong_count(&v), 2);
+    drop(tx);
+    assert_eq!(Arc::strong_count(&v), 1);
+}
+
+#[test]
+fn len_counts_across_blocks() {
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    for i in 0..100 {
+        tx.send(i).unwrap();
+    }
+    assert_eq!(rx.len(), 100);
+    for i in 0..100 {
+        assert_eq!(rx.try_recv(), Ok(i));
+        assert_eq!(rx.len(), 99 - i);
+    }
+    assert!(rx.is_empty());
+}
+
+#[test]
+fn handles_are_send_and_sync_for_send_messages() {
+    fn send_sync<X: Send + Sync>() {}
+    // `Cell` is `Send` but not `Sync`: the handles only need `T: Send`.
+    type M = std::cell::Cell<u8>;
+    send_sync::<mpsc::Sender<M>>();
+    send_sync::<mpsc::Receiver<M>>();
+    send_sync::<mpsc::UnboundedSender<M>>();
+    send_sync::<mpsc::UnboundedReceiver<M>>();
+    send_sync::<mpsc::WeakSender<M>>();
+    send_sync::<mpsc::OwnedPermit<M>>();
+}

@@ -2,8 +2,8 @@
 //!
 //! # State
 //!
-//! * `queue`: a lock-free unbounded FIFO (concurrent-queue) holding the
-//!   messages;
+//! * `queue`: the lock-free block-linked FIFO of messages (see `list.rs`);
+//!   only the receiver pops;
 //! * `semaphore`: capacity accounting and the "receiver closed" flag. For a
 //!   bounded channel it is the fair batch semaphore with `bound` permits (a
 //!   permit is taken before a message is pushed and given back after it is
@@ -39,9 +39,10 @@ use std::task::{ready, Context, Poll};
 use crate::batch_semaphore as ll;
 use crate::loom::sync::atomic::{AtomicUsize, Ordering::*};
 use crate::loom::sync::Arc;
-use crate::loom::Queue;
 use crate::notify::Notify;
 use crate::util::atomic_waker::AtomicWaker;
+
+use super::list::{Pop, Queue};
 
 /// Capacity accounting of a channel flavour.
 pub(crate) trait Semaphore: Send + Sync {
@@ -62,15 +63,19 @@ pub(crate) struct Bounded {
 }
 
 impl Semaphore for Bounded {
+    #[inline]
     fn is_idle(&self) -> bool {
         self.sem.available_permits() == self.bound
     }
+    #[inline]
     fn add_permits(&self, n: usize) {
         self.sem.release(n);
     }
+    #[inline]
     fn close(&self) {
         self.sem.close();
     }
+    #[inline]
     fn is_closed(&self) -> bool {
         self.sem.is_closed()
     }
@@ -105,15 +110,19 @@ impl Unbounded {
 }
 
 impl Semaphore for Unbounded {
+    #[inline]
     fn is_idle(&self) -> bool {
         self.0.load(Acquire) >> 1 == 0
     }
+    #[inline]
     fn add_permits(&self, n: usize) {
         self.0.fetch_sub(n << 1, AcqRel);
     }
+    #[inline]
     fn close(&self) {
         self.0.fetch_or(1, Release);
     }
+    #[inline]
     fn is_closed(&self) -> bool {
         self.0.load(Acquire) & 1 == 1
     }
@@ -165,7 +174,9 @@ impl<T, S: Semaphore> Chan<T, S> {
     #[inline]
     pub(crate) fn send(&self, value: T) {
         self.queue.push(value);
-        self.rx_waker.wake();
+        // The push published the message with `SeqCst` RMWs, and the
+        // receiver re-checks with `SeqCst` loads (see `list.rs`).
+        self.rx_waker.wake_if_registered();
     }
 
     /// Gives back `n` units of capacity that carry no message (a dropped
@@ -299,7 +310,8 @@ impl<T, S: Semaphore> Rx<T, S> {
     }
 
     pub(crate) fn len(&self) -> usize {
-        self.inner.queue.len()
+        // SAFETY: only the receiver pops, and it needs `&mut self` to.
+        unsafe { self.inner.queue.len() }
     }
 
     pub(crate) fn sender_strong_count(&self) -> usize {
@@ -310,18 +322,44 @@ impl<T, S: Semaphore> Rx<T, S> {
         self.inner.tx_weak_count.load(Acquire)
     }
 
+    /// Pops one message without blocking: the message (its capacity given
+    /// back), or why there is none.
+    #[inline]
+    fn pop(&mut self) -> Result<T, Pop> {
+        // SAFETY: `&mut self`: we are the single consumer.
+        let v = unsafe { self.inner.queue.pop() }?;
+        self.inner.semaphore.add_permits(1);
+        Ok(v)
+    }
+
     /// Pops one message without waiting (giving its capacity back).
     #[inline]
     pub(crate) fn try_pop(&mut self) -> Option<T> {
-        let v = self.inner.queue.pop()?;
-        self.inner.semaphore.add_permits(1);
-        Some(v)
+        self.pop().ok()
     }
 
     /// `try_recv`: `Ok(Some)`, `Ok(None)` when empty, `Err` when done.
+    ///
+    /// A message whose sender claimed its slot but has not finished
+    /// writing it is waited for (briefly: no user code runs in between), as
+    /// Tokio's `try_recv` does, so that `Empty` is never reported while a
+    /// completed `send` is queued behind it.
     pub(crate) fn try_recv(&mut self) -> Result<Option<T>, ()> {
-        if let Some(v) = self.try_pop() {
-            return Ok(Some(v));
+        let mut spins = 0u32;
+        loop {
+            match self.pop() {
+                Ok(v) => return Ok(Some(v)),
+                Err(Pop::Empty) => break,
+                Err(Pop::Busy) => {
+                    spins += 1;
+                    if spins < 64 {
+                        std::hint::spin_loop();
+                    } else {
+                        std::thread::yield_now();
+                    }
+                    crate::loom::spin_hint();
+                }
+            }
         }
         if self.inner.is_done() {
             return match self.try_pop() {
@@ -372,12 +410,13 @@ impl<T, S: Semaphore> Rx<T, S> {
             () => {
                 let mut n = 0;
                 while n < limit {
-                    match self.inner.queue.pop() {
-                        Some(v) => {
+                    // SAFETY: `&mut self`: we are the single consumer.
+                    match unsafe { self.inner.queue.pop() } {
+                        Ok(v) => {
                             buffer.push(v);
                             n += 1;
                         }
-                        None => break,
+                        Err(_) => break,
                     }
                 }
                 if n > 0 {
@@ -387,7 +426,7 @@ impl<T, S: Semaphore> Rx<T, S> {
                 }
             };
         }
-        buffer.reserve(limit.min(self.inner.queue.len()));
+        buffer.reserve(limit.min(self.len()));
         try_pop_many!();
         if self.inner.is_done() {
             try_pop_many!();
@@ -409,7 +448,9 @@ impl<T, S: Semaphore> Drop for Rx<T, S> {
     fn drop(&mut self) {
         self.close();
         let mut n = 0;
-        while let Some(v) = self.inner.queue.pop() {
+        // SAFETY: `&mut self`: we are the single consumer. Messages still
+        // being written (`Busy`) are dropped with the channel.
+        while let Ok(v) = unsafe { self.inner.queue.pop() } {
             n += 1;
             drop(v);
         }

@@ -43,6 +43,7 @@
 mod bounded;
 mod chan;
 pub mod error;
+mod list;
 mod unbounded;
 
 pub use bounded::{channel, OwnedPermit, Permit, PermitIterator, Receiver, Sender, WeakSender};
