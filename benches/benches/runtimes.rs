@@ -10,6 +10,8 @@
 //! - `suites/net.rs`: TCP echo, accept rate, UDP ping-pong, `io::copy`;
 //! - `suites/time.rs`: timeouts, sleeps, `Instant::now`, timers firing;
 //! - `suites/sync.rs`: tokio's `sync_*` shapes on both flavors;
+//! - `suites/fs.rs`: tokio's `fs` shapes and the file workloads, with a
+//!   third function, `std`, per group;
 //! - `suites/sched_mt.rs`: tokio's `rt_multi_threaded` shapes, 4 and 2 workers.
 //!
 //! The scheduler workloads use the configured warm-up and measurement times
@@ -26,6 +28,8 @@ use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, Criterion, SamplingMode};
 use std::time::Duration;
 
+#[path = "suites/fs.rs"]
+mod fs;
 #[path = "suites/net.rs"]
 mod net;
 #[cfg(feature = "mt")]
@@ -305,6 +309,7 @@ fn main() {
     net::register(&mut criterion, order);
     time::register(&mut criterion, order);
     sync::register(&mut criterion, order);
+    fs::register(&mut criterion, order);
     #[cfg(feature = "mt")]
     sched_mt::register(&mut criterion, order);
     criterion.final_summary();

@@ -13,7 +13,9 @@
 //!    runtime) and turns its percentiles into rows; its histogram goes into
 //!    the report.
 //! 5. Prints one table (workload | rt | tokio | ratio | spread of the per-run
-//!    ratio) and writes it, with the histogram, to `benches/results/latest.md`.
+//!    ratio; plus std | rt/std | its spread when a group also has a `std`
+//!    function, as the fs suite's) and writes it, with the histogram, to
+//!    `benches/results/latest.md`.
 //!
 //! FILTER is criterion's (a regular expression over `group/function`, e.g.
 //! `echo`, `copy_`, `time_|timer|sleep`); `task_mem` and `timer_lateness`
@@ -46,6 +48,10 @@ struct Row {
     tokio: Option<f64>,
     /// Per-run rt/tokio ratios.
     ratios: Vec<f64>,
+    /// Plain blocking `std` (groups with a `std` function, e.g. the fs suite).
+    std: Option<f64>,
+    /// Per-run rt/std ratios.
+    std_ratios: Vec<f64>,
 }
 
 /// Runs `cargo xtask bench`.
@@ -308,15 +314,19 @@ fn time_rows(samples: &Samples) -> Vec<Row> {
             let values = |rt: &str| -> Vec<f64> {
                 per_run.iter().filter_map(|m| m.get(rt).copied()).collect()
             };
-            let ratios = per_run
-                .iter()
-                .filter_map(|m| Some(m.get("rt")? / m.get("tokio")?))
-                .collect();
+            let ratios_to = |base: &str| -> Vec<f64> {
+                per_run
+                    .iter()
+                    .filter_map(|m| Some(m.get("rt")? / m.get(base)?))
+                    .collect()
+            };
             Row {
                 workload: group.clone(),
                 rt: median_opt(&values("rt")),
                 tokio: median_opt(&values("tokio")),
-                ratios,
+                ratios: ratios_to("tokio"),
+                std: median_opt(&values("std")),
+                std_ratios: ratios_to("std"),
             }
         })
         .collect()
@@ -385,6 +395,8 @@ fn memory_rows(exe: &Path, runs: usize, errors: &mut Vec<String>) -> Vec<Row> {
             rt: median_opt(&rt),
             tokio: median_opt(&tokio),
             ratios: rt.iter().zip(&tokio).map(|(a, b)| a / b).collect(),
+            std: None,
+            std_ratios: Vec::new(),
         }
     };
     vec![
@@ -456,17 +468,41 @@ fn lateness_rows(found: &BTreeMap<String, BTreeMap<String, String>>) -> Result<V
             } else {
                 Vec::new()
             },
+            std: None,
+            std_ratios: Vec::new(),
         });
     }
     Ok(rows)
 }
 
+/// The median and the min–max spread of per-run ratios, as table cells.
+fn ratio_cells(ratios: &[f64]) -> (String, String) {
+    if ratios.is_empty() {
+        return ("–".to_string(), "–".to_string());
+    }
+    let min = ratios.iter().copied().fold(f64::INFINITY, f64::min);
+    let max = ratios.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    (
+        format!("{:.2}", util::median(ratios)),
+        format!("{min:.2}–{max:.2}"),
+    )
+}
+
 fn render_table(rows: &[Row]) -> String {
+    // Columns for plain `std` only when some group measured it.
+    let with_std = rows.iter().any(|r| r.std.is_some());
     let mut out = String::new();
     out.push_str(
-        "| workload | rt median | tokio median | ratio rt/tokio | spread (min–max ratio) |\n",
+        "| workload | rt median | tokio median | ratio rt/tokio | spread (min–max ratio) |",
     );
-    out.push_str("|---|---:|---:|---:|---:|\n");
+    if with_std {
+        out.push_str(" std median | ratio rt/std | spread rt/std |");
+    }
+    out.push_str("\n|---|---:|---:|---:|---:|");
+    if with_std {
+        out.push_str("---:|---:|---:|");
+    }
+    out.push('\n');
     for row in rows {
         let is_mem = row.workload.starts_with("task_mem");
         let value = |v: Option<f64>| match v {
@@ -474,23 +510,19 @@ fn render_table(rows: &[Row]) -> String {
             Some(v) if is_mem => format!("{v:.1} B"),
             Some(v) => util::fmt_ns(v),
         };
-        let (ratio, spread) = if row.ratios.is_empty() {
-            ("–".to_string(), "–".to_string())
-        } else {
-            let min = row.ratios.iter().copied().fold(f64::INFINITY, f64::min);
-            let max = row.ratios.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-            (
-                format!("{:.2}", util::median(&row.ratios)),
-                format!("{min:.2}–{max:.2}"),
-            )
-        };
-        let _ = writeln!(
+        let (ratio, spread) = ratio_cells(&row.ratios);
+        let _ = write!(
             out,
             "| {} | {} | {} | {ratio} | {spread} |",
             row.workload,
             value(row.rt),
             value(row.tokio)
         );
+        if with_std {
+            let (ratio, spread) = ratio_cells(&row.std_ratios);
+            let _ = write!(out, " {} | {ratio} | {spread} |", value(row.std));
+        }
+        out.push('\n');
     }
     out
 }
@@ -624,9 +656,42 @@ mod tests {
             rt: Some(2_000.0),
             tokio: Some(1_000.0),
             ratios: vec![2.0, 1.5, 2.5],
+            std: None,
+            std_ratios: Vec::new(),
         }];
         let table = render_table(&rows);
-        assert!(table.contains("| yield_many | 2.00 µs | 1.00 µs | 2.00 | 1.50–2.50 |"));
+        assert!(table.contains("| yield_many | 2.00 µs | 1.00 µs | 2.00 | 1.50–2.50 |\n"));
+        assert!(!table.contains("rt/std"));
+    }
+
+    #[test]
+    fn table_has_std_columns_when_measured() {
+        let rows = vec![
+            Row {
+                workload: "fs_read".into(),
+                rt: Some(2_000.0),
+                tokio: Some(4_000.0),
+                ratios: vec![0.5],
+                std: Some(1_000.0),
+                std_ratios: vec![2.0, 1.8, 2.2],
+            },
+            Row {
+                workload: "yield_many".into(),
+                rt: Some(1_000.0),
+                tokio: Some(1_000.0),
+                ratios: vec![1.0],
+                std: None,
+                std_ratios: Vec::new(),
+            },
+        ];
+        let table = render_table(&rows);
+        assert!(table.contains("| ratio rt/std |"));
+        assert!(table.contains(
+            "| fs_read | 2.00 µs | 4.00 µs | 0.50 | 0.50–0.50 | 1.00 µs | 2.00 | 1.80–2.20 |\n"
+        ));
+        assert!(
+            table.contains("| yield_many | 1.00 µs | 1.00 µs | 1.00 | 1.00–1.00 | – | – | – |\n")
+        );
     }
 
     #[test]
@@ -665,6 +730,8 @@ mod tests {
         assert_eq!(rows[0].rt, Some(2.0));
         assert_eq!(rows[0].tokio, Some(2.0));
         assert_eq!(rows[0].ratios, vec![0.5, 1.5, 1.0]);
+        assert_eq!(rows[0].std, None);
+        assert!(rows[0].std_ratios.is_empty());
     }
 
     #[test]
