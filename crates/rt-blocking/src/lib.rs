@@ -7,9 +7,7 @@
 //!
 //! * Threads are spawned on demand, only when no idle thread is available,
 //!   up to [`Config::max_blocking_threads`] (512 by default); beyond that,
-//!   tasks wait in a FIFO queue. A thread whose closure has just returned
-//!   counts as available: a caller that spawns again as soon as its previous
-//!   result arrives reuses that thread instead of starting another.
+//!   tasks wait in a FIFO queue.
 //! * An idle thread exits after [`Config::keep_alive`] (10 s by default).
 //! * A panic in the closure is caught and delivered through the
 //!   `JoinHandle` as a panic [`JoinError`](rt_task::JoinError).

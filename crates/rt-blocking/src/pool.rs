@@ -11,13 +11,6 @@
 //!   `before_stop` hook, leave the context...). Shutdown waits on this one.
 //! * `num_idle`: idle threads that no spawner has claimed yet.
 //! * `num_notify`: claims not yet picked up ("wake-up tokens").
-//! * `num_finishing`: threads whose closure has returned and that have not
-//!   yet re-taken the lock after their task. A thread adds itself (once per
-//!   task, through a thread-local, see `closure_returned`) before the
-//!   task's result is published, and removes itself right after the task,
-//!   in the critical section in which it pops the queue again. A spawner
-//!   that sees a thread counted therefore knows that this thread's next
-//!   critical section, which pops the queue, comes after its own.
 //! * `shutdown`, `context` (the handles every new thread enters), the
 //!   `JoinHandle`s of the threads (`workers`, by worker id) and the handle of
 //!   the last thread that exited on its own (`last_exiting`).
@@ -29,13 +22,6 @@
 //!    - if `num_idle > 0`: claim an idle thread (`num_idle -= 1`,
 //!      `num_notify += 1`), unlock, `notify_one` on `work_cv`. No thread is
 //!      spawned while an idle one exists;
-//!    - else if the queued tasks are at most the outstanding tokens plus
-//!      `num_finishing` (threads whose closure has returned and that will pop
-//!      the queue before they go idle), leave it queued: one of those
-//!      threads takes it at once. This is the common case of sequential
-//!      hops, where the caller, woken by the previous result, spawns again
-//!      before that thread went idle (without it the pool would spawn a
-//!      thread per such race and grow to dozens of threads);
 //!    - else if `num_threads < max` (or the task is mandatory: it must run
 //!      even at the limit): `num_threads += 1`, `live += 1`, spawn an OS
 //!      thread *while still holding the lock* and record its `JoinHandle`, so
@@ -75,10 +61,7 @@
 //!   count under the lock before every wait, so a `notify_one` that finds
 //!   nobody waiting (the thread is between a timeout and re-locking) is not
 //!   lost. Tokens are interchangeable: whichever idle thread takes one leaves
-//!   the idle set, and `num_idle` still counts the ones that remain. A task
-//!   left queued for a finishing thread is popped by it: that thread is
-//!   counted until its next critical section, which pops the queue and
-//!   comes after the spawner's (it saw the count under the same lock). If no
+//!   the idle set, and `num_idle` still counts the ones that remain. If no
 //!   thread was idle, either a new thread starts, or `num_threads` threads
 //!   exist that are all busy, and each checks the queue before going idle.
 //!   The one gap would be a thread that decided to exit but still counts
@@ -177,7 +160,6 @@ struct Shared {
     live: usize,
     num_idle: usize,
     num_notify: usize,
-    num_finishing: usize,
     shutdown: bool,
     next_worker_id: usize,
     workers: HashMap<usize, thread::JoinHandle<()>>,
@@ -204,7 +186,6 @@ impl BlockingPool {
                 live: 0,
                 num_idle: 0,
                 num_notify: 0,
-                num_finishing: 0,
                 shutdown: false,
                 next_worker_id: 0,
                 workers: HashMap::new(),
@@ -388,14 +369,6 @@ impl Spawner {
             self.inner.work_cv.notify_one();
             return Ok(());
         }
-        // Threads that will pop this task soon without a new thread: the
-        // claimed ones (one task each) and those whose closure returned and
-        // that pop the queue before they idle. Sequential hops land here:
-        // the caller is woken by the previous result and spawns again
-        // before that thread has gone idle.
-        if shared.queue.len() <= shared.num_notify + shared.num_finishing {
-            return Ok(());
-        }
         if !mandatory && shared.num_threads >= self.inner.max_threads {
             // Every thread is busy; one of them will pop the task.
             return Ok(());
@@ -451,31 +424,8 @@ impl fmt::Debug for Spawner {
     }
 }
 
-thread_local! {
-    /// On a pool thread: its pool (set once, when the thread starts).
-    static POOL: std::cell::OnceCell<Arc<Inner>> = const { std::cell::OnceCell::new() };
-    /// On a pool thread: the running task's closure has returned and this
-    /// thread counts in its pool's `num_finishing`.
-    static FINISHING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-}
-
-/// Called by a blocking task right after its closure returned, before its
-/// result is published (and its `JoinHandle` woken): from now until this
-/// thread re-takes the pool's lock after the task, the pool counts it in
-/// `num_finishing`, as about to pop the queue (step 1).
-pub(crate) fn closure_returned() {
-    POOL.with(|pool| {
-        if let Some(inner) = pool.get() {
-            if !FINISHING.replace(true) {
-                inner.lock().num_finishing += 1;
-            }
-        }
-    });
-}
-
 /// The body of a pool thread.
 fn worker_main(inner: Arc<Inner>, id: usize, context: Option<Handles>) {
-    POOL.with(|pool| drop(pool.set(inner.clone())));
     let mut exit = WorkerExit {
         inner: &inner,
         id,
@@ -550,9 +500,6 @@ impl Inner {
                     queued.task.run();
                 }
                 shared = self.lock();
-                if FINISHING.replace(false) {
-                    shared.num_finishing -= 1;
-                }
             }
             if shared.shutdown {
                 break 'work;

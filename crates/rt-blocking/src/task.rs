@@ -40,10 +40,7 @@ where
         // A blocking closure may run for as long as it likes: it is not
         // subject to the cooperative budget (a pool thread has no budget, but
         // be explicit so that this holds wherever the task is run).
-        let out = rt_task::coop::with_unconstrained(func);
-        // Before the harness publishes `out` and wakes the `JoinHandle`.
-        crate::pool::closure_returned();
-        Poll::Ready(out)
+        Poll::Ready(rt_task::coop::with_unconstrained(func))
     }
 }
 

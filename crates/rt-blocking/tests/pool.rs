@@ -80,47 +80,6 @@ fn an_idle_thread_is_reused_instead_of_spawning() {
 }
 
 #[test]
-fn sequential_hops_use_one_thread() {
-    // Each spawn comes right after the previous result, often before the
-    // thread that produced it went idle: the pool must count that thread as
-    // about to free up rather than start another one.
-    let pool = BlockingPool::new(Config::default());
-    let spawner = pool.spawner();
-    let first = block_on(spawner.spawn_blocking(|| thread::current().id())).unwrap();
-    for i in 0..2_000u32 {
-        let (id, n) =
-            block_on(spawner.spawn_blocking(move || (thread::current().id(), i))).unwrap();
-        assert_eq!((id, n), (first, i));
-    }
-    assert_eq!(spawner.num_blocking_threads(), 1);
-}
-
-#[test]
-fn tasks_spawned_together_run_in_parallel() {
-    // Queued tasks that no idle, claimed or finishing thread covers each get
-    // a thread: two closures that can only finish together both run.
-    let pool = BlockingPool::new(Config::default());
-    let spawner = pool.spawner();
-    let gate = Gate::new();
-    let running = Arc::new(AtomicUsize::new(0));
-    let handles: Vec<_> = (0..2)
-        .map(|_| {
-            let (gate, running) = (gate.clone(), running.clone());
-            spawner.spawn_blocking(move || {
-                running.fetch_add(1, SeqCst);
-                gate.wait();
-            })
-        })
-        .collect();
-    wait_until("both tasks to run", || running.load(SeqCst) == 2);
-    gate.open();
-    for h in handles {
-        block_on(h).unwrap();
-    }
-    assert_eq!(spawner.num_blocking_threads(), 2);
-}
-
-#[test]
 fn max_blocking_threads_is_respected() {
     const MAX: usize = 3;
     const TASKS: usize = 12;
