@@ -45,7 +45,8 @@ const HDD_BUFFER: usize = 40 * 1024;
 const HDD_PERIOD: Duration = Duration::from_millis(20);
 /// Chance that a write finds the slow disk stalled until its next drain.
 const HDD_STALL: f64 = 0.1;
-/// Seed of the slow disk's stalls (the same for both runtimes).
+/// First seed of the slow disk's stalls; each writer takes the next one (the
+/// same sequence on both runtimes).
 const HDD_SEED: u64 = 0;
 
 /// One networking workload.
@@ -138,6 +139,7 @@ macro_rules! net_suite {
             use ::$rt::net::{TcpListener, TcpStream, UdpSocket};
             use rt_benches::SplitMix64;
             use std::pin::Pin;
+            use std::sync::atomic::{AtomicU64, Ordering};
             use std::task::{Context, Poll};
 
             fn runtime() -> ::$rt::runtime::Runtime {
@@ -349,6 +351,9 @@ macro_rules! net_suite {
             /// accepted, the buffer drains on every `HDD_PERIOD` tick, and with
             /// probability `HDD_STALL` a write between ticks must wait for the
             /// next drain.
+            /// Writers made so far on this runtime (the next stall seed).
+            static HDD_RUNS: AtomicU64 = AtomicU64::new(0);
+
             struct SlowHdd {
                 drains: ::$rt::time::Interval,
                 rng: SplitMix64,
@@ -361,7 +366,14 @@ macro_rules! net_suite {
                     drains.set_missed_tick_behavior(::$rt::time::MissedTickBehavior::Delay);
                     SlowHdd {
                         drains,
-                        rng: SplitMix64::new(HDD_SEED),
+                        // A new stall pattern per writer (per iteration): with
+                        // one fixed seed every sample replayed the same run, and
+                        // any timing change moved whole 20 ms drains in or out
+                        // (luck, not speed). Seeds run 0, 1, 2, ... on each
+                        // runtime, so both see the same sequence of patterns.
+                        rng: SplitMix64::new(
+                            HDD_SEED.wrapping_add(HDD_RUNS.fetch_add(1, Ordering::Relaxed)),
+                        ),
                         used: 0,
                     }
                 }
