@@ -98,6 +98,9 @@ struct Queued {
     task: Task,
     /// Must run even if the pool is at its thread limit or shutting down.
     mandatory: bool,
+    /// Dropped once the task has finished (its output handed to the
+    /// `JoinHandle`) or was cancelled (see `spawn_blocking_with_guard`).
+    guard: Option<Box<dyn Send>>,
 }
 
 /// The blocking thread pool owned by a runtime.
@@ -282,7 +285,29 @@ impl Spawner {
         R: Send + 'static,
     {
         let (task, handle) = self.new_task(f);
-        if let Err(task) = self.spawn_task(task, false) {
+        if let Err(task) = self.spawn_task(task, false, None) {
+            task.shutdown();
+        }
+        handle
+    }
+
+    /// Like [`spawn_blocking`](Self::spawn_blocking), and `guard` is dropped
+    /// only after the task has finished *and* its output was handed to the
+    /// `JoinHandle` (whose waker has been woken), or after it was cancelled.
+    ///
+    /// Dropping a guard from inside the closure would be too early: the
+    /// closure returns before its output is published. The facade uses this
+    /// to keep a paused clock from auto-advancing until a blocking task's
+    /// result is visible to the task awaiting it.
+    #[track_caller]
+    pub fn spawn_blocking_with_guard<F, R, G>(&self, f: F, guard: G) -> JoinHandle<R>
+    where
+        F: FnOnce() -> R + Send + 'static,
+        R: Send + 'static,
+        G: Send + 'static,
+    {
+        let (task, handle) = self.new_task(f);
+        if let Err(task) = self.spawn_task(task, false, Some(Box::new(guard))) {
             task.shutdown();
         }
         handle
@@ -301,7 +326,7 @@ impl Spawner {
         R: Send + 'static,
     {
         let (task, handle) = self.new_task(f);
-        match self.spawn_task(task, true) {
+        match self.spawn_task(task, true, None) {
             Ok(()) => Some(handle),
             Err(task) => {
                 task.shutdown();
@@ -355,12 +380,23 @@ impl Spawner {
 
     /// Step 1 of the protocol. Gives the task back if the pool is shut down.
     #[track_caller]
-    fn spawn_task(&self, task: Task, mandatory: bool) -> Result<(), Task> {
+    fn spawn_task(
+        &self,
+        task: Task,
+        mandatory: bool,
+        guard: Option<Box<dyn Send>>,
+    ) -> Result<(), Task> {
         let mut shared = self.inner.lock();
         if shared.shutdown {
+            // `guard` is dropped on return, before the caller cancels the
+            // task: harmless, the task never ran.
             return Err(task);
         }
-        shared.queue.push_back(Queued { task, mandatory });
+        shared.queue.push_back(Queued {
+            task,
+            mandatory,
+            guard,
+        });
 
         if shared.num_idle > 0 {
             shared.num_idle -= 1;
@@ -492,13 +528,16 @@ impl Inner {
             while let Some(queued) = shared.queue.pop_front() {
                 let cancel = shared.shutdown && !queued.mandatory;
                 drop(shared);
+                let Queued { task, guard, .. } = queued;
                 if cancel {
                     // Unreachable by the protocol (shutdown removes these),
                     // but cheap to keep honest.
-                    queued.task.shutdown();
+                    task.shutdown();
                 } else {
-                    queued.task.run();
+                    task.run();
                 }
+                // After the output is published and the JoinHandle woken.
+                drop(guard);
                 shared = self.lock();
             }
             if shared.shutdown {
@@ -551,7 +590,7 @@ impl Inner {
             if queued.mandatory {
                 shared.queue.push_back(queued);
             } else {
-                cancelled.push(queued.task);
+                cancelled.push(queued);
             }
         }
         let on_pool_thread = shared.workers.values().any(|t| t.thread().id() == me);
@@ -559,8 +598,11 @@ impl Inner {
         self.work_cv.notify_all();
         // Both may run user destructors: never under the lock.
         drop(context);
-        for task in cancelled {
+        for queued in cancelled {
+            let Queued { task, guard, .. } = queued;
             task.shutdown();
+            // After the cancellation is published.
+            drop(guard);
         }
 
         let deadline = timeout.and_then(|d| Instant::now().checked_add(d));

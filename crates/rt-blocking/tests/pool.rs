@@ -467,3 +467,48 @@ fn shutdown_cancels_queued_tasks_even_without_free_threads() {
     // against the thread's start; either way it resolves.
     let _ = block_on(first);
 }
+
+/// Records, when dropped, whether the task's `JoinHandle` already saw the
+/// output.
+struct FinishedProbe {
+    handle: Arc<Mutex<Option<rt_task::AbortHandle>>>,
+    saw_finished: Arc<Mutex<Vec<bool>>>,
+}
+
+impl Drop for FinishedProbe {
+    fn drop(&mut self) {
+        let finished = self
+            .handle
+            .lock()
+            .unwrap()
+            .as_ref()
+            .is_some_and(|h| h.is_finished());
+        self.saw_finished.lock().unwrap().push(finished);
+    }
+}
+
+#[test]
+fn guard_is_dropped_after_the_output_is_published() {
+    let pool = BlockingPool::new(Config::default());
+    let spawner = pool.spawner();
+    let saw_finished = Arc::new(Mutex::new(Vec::new()));
+    for i in 0..50 {
+        let slot = Arc::new(Mutex::new(None));
+        // Hold the slot's lock until the abort handle is stored, so the
+        // probe cannot look before it is there.
+        let mut held = slot.lock().unwrap();
+        let probe = FinishedProbe {
+            handle: slot.clone(),
+            saw_finished: saw_finished.clone(),
+        };
+        let handle = spawner.spawn_blocking_with_guard(move || i * 2, probe);
+        *held = Some(handle.abort_handle());
+        drop(held);
+        assert_eq!(block_on(handle).unwrap(), i * 2);
+    }
+    wait_until("every guard to be dropped", || {
+        saw_finished.lock().unwrap().len() == 50
+    });
+    assert!(saw_finished.lock().unwrap().iter().all(|&f| f));
+    drop(pool);
+}

@@ -68,11 +68,12 @@ impl HandleInner {
                 }
             }
             time.inhibit_auto_advance();
-            let allow = Allow(time.clone());
-            return self.blocking.spawn_blocking(move || {
-                let _allow = allow;
-                func()
-            });
+            // Dropped by the pool only once the result is published: if the
+            // closure dropped it on return, the clock could jump (and fire
+            // a timeout racing this task) before the `JoinHandle` sees it.
+            return self
+                .blocking
+                .spawn_blocking_with_guard(func, Allow(time.clone()));
         }
         self.blocking.spawn_blocking(func)
     }
