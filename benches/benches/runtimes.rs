@@ -28,6 +28,33 @@ use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, Criterion, SamplingMode};
 use std::time::Duration;
 
+/// Defines `fn runtime(workers: usize)` for the runtime crate `$rt`: a
+/// current-thread runtime for 1 worker, else a multi-thread one (needs the
+/// `mt` feature); `enable_all` is called on the builder when given.
+/// Defined before the suite modules so that their macros can use it.
+macro_rules! workers_runtime {
+    ($rt:ident $(, $enable:ident)?) => {
+        fn runtime(workers: usize) -> ::$rt::runtime::Runtime {
+            if workers == 1 {
+                return ::$rt::runtime::Builder::new_current_thread()
+                    $(.$enable())?
+                    .build()
+                    .expect("building a current-thread runtime");
+            }
+            #[cfg(feature = "mt")]
+            {
+                ::$rt::runtime::Builder::new_multi_thread()
+                    .worker_threads(workers)
+                    $(.$enable())?
+                    .build()
+                    .expect("building a multi-thread runtime")
+            }
+            #[cfg(not(feature = "mt"))]
+            panic!("{workers} workers need the `mt` feature of rt-benches")
+        }
+    };
+}
+
 #[path = "suites/fs.rs"]
 mod fs;
 #[path = "suites/net.rs"]

@@ -186,24 +186,7 @@ macro_rules! fs_suite {
             use std::hint::black_box;
             use std::io::Read;
 
-            fn runtime(workers: usize) -> ::$rt::runtime::Runtime {
-                if workers == 1 {
-                    return ::$rt::runtime::Builder::new_current_thread()
-                        .enable_all()
-                        .build()
-                        .expect("building a current-thread runtime");
-                }
-                #[cfg(feature = "mt")]
-                {
-                    ::$rt::runtime::Builder::new_multi_thread()
-                        .worker_threads(workers)
-                        .enable_all()
-                        .build()
-                        .expect("building a multi-thread runtime")
-                }
-                #[cfg(not(feature = "mt"))]
-                panic!("{workers} workers need the `mt` feature of rt-benches")
-            }
+            workers_runtime!($rt, enable_all);
 
             /// `DEV_ZERO_BLOCKS` reads of `block` bytes from `/dev/zero`.
             async fn dev_zero_read(block: usize) -> usize {

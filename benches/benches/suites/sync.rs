@@ -62,13 +62,11 @@ const KINDS: [Kind; 13] = [
 
 impl Workload {
     fn all() -> Vec<Workload> {
-        let mut all: Vec<Workload> = KINDS
+        let flavors: &[usize] = if cfg!(feature = "mt") { &[1, 4] } else { &[1] };
+        flavors
             .iter()
-            .map(|&kind| Workload { kind, workers: 1 })
-            .collect();
-        #[cfg(feature = "mt")]
-        all.extend(KINDS.iter().map(|&kind| Workload { kind, workers: 4 }));
-        all
+            .flat_map(|&workers| KINDS.iter().map(move |&kind| Workload { kind, workers }))
+            .collect()
     }
 
     fn group_name(self) -> String {
@@ -102,22 +100,7 @@ macro_rules! sync_suite {
             use std::hint::black_box;
             use std::sync::Arc;
 
-            fn runtime(workers: usize) -> ::$rt::runtime::Runtime {
-                if workers == 1 {
-                    return ::$rt::runtime::Builder::new_current_thread()
-                        .build()
-                        .expect("building a current-thread runtime");
-                }
-                #[cfg(feature = "mt")]
-                {
-                    ::$rt::runtime::Builder::new_multi_thread()
-                        .worker_threads(workers)
-                        .build()
-                        .expect("building a multi-thread runtime")
-                }
-                #[cfg(not(feature = "mt"))]
-                panic!("{workers} workers need the `mt` feature of rt-benches")
-            }
+            workers_runtime!($rt);
 
             async fn join_all(handles: Vec<::$rt::task::JoinHandle<()>>) {
                 for h in handles {

@@ -106,24 +106,7 @@ macro_rules! time_suite {
             use std::task::Poll;
             use std::time::Instant as StdInstant;
 
-            fn runtime(workers: usize) -> ::$rt::runtime::Runtime {
-                if workers == 1 {
-                    return ::$rt::runtime::Builder::new_current_thread()
-                        .enable_all()
-                        .build()
-                        .expect("building a current-thread runtime");
-                }
-                #[cfg(feature = "mt")]
-                {
-                    ::$rt::runtime::Builder::new_multi_thread()
-                        .worker_threads(workers)
-                        .enable_all()
-                        .build()
-                        .expect("building a multi-thread runtime")
-                }
-                #[cfg(not(feature = "mt"))]
-                panic!("{workers} workers need the `mt` feature of rt-benches")
-            }
+            workers_runtime!($rt, enable_all);
 
             /// A very quick job that a timeout wraps (ready on first poll).
             async fn quick_job() -> usize {
