@@ -42,9 +42,11 @@ use std::time::Duration;
 
 use rt_task::JoinHandle;
 
+mod anywhere;
 mod pool;
 mod task;
 
+pub use anywhere::{spawn_blocking_or_thread, BlockingOrThread};
 pub use pool::{BlockingPool, Spawner};
 
 /// The configuration of a [`BlockingPool`] (what the runtime builder sets).

@@ -11,7 +11,7 @@ use std::pin::Pin;
 use std::task::{ready, Context, Poll};
 use std::vec;
 
-use crate::blocking::{self, Blocking};
+use rt_blocking::BlockingOrThread;
 
 /// Converts or resolves without blocking to one or more `SocketAddr`
 /// values.
@@ -59,7 +59,7 @@ enum State {
     /// Resolved at once.
     Ready(Option<io::Result<Vec<SocketAddr>>>),
     /// A DNS look-up running off the async threads.
-    Blocking(Blocking<io::Result<Vec<SocketAddr>>>),
+    Blocking(BlockingOrThread<io::Result<Vec<SocketAddr>>>),
 }
 
 impl Future for MaybeReady {
@@ -86,9 +86,13 @@ fn resolve<A>(host: A) -> MaybeReady
 where
     A: std::net::ToSocketAddrs + Send + 'static,
 {
-    MaybeReady(State::Blocking(blocking::run(move || {
+    let lookup = rt_blocking::spawn_blocking_or_thread("rt-net-blocking", move || {
         std::net::ToSocketAddrs::to_socket_addrs(&host).map(Iterator::collect)
-    })))
+    });
+    MaybeReady(match lookup {
+        Ok(running) => State::Blocking(running),
+        Err(e) => State::Ready(Some(Err(e))),
+    })
 }
 
 /// The error when an address list resolved to nothing (std's wording).

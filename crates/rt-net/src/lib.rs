@@ -42,7 +42,6 @@
 mod macros;
 
 mod addr;
-mod blocking;
 mod sys;
 pub mod tcp;
 mod udp;

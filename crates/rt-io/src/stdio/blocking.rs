@@ -4,11 +4,9 @@
 use std::future::Future;
 use std::io::{self, Read, Write};
 use std::pin::Pin;
-use std::sync::{Arc, Mutex};
-use std::task::{ready, Context, Poll, Waker};
+use std::task::{ready, Context, Poll};
 
-use rt_blocking::Spawner;
-use rt_task::JoinHandle;
+use rt_blocking::BlockingOrThread;
 
 use crate::ReadBuf;
 
@@ -73,83 +71,9 @@ impl Buf {
 
 type Output<T> = (io::Result<usize>, Buf, T);
 
-/// A closure running on the blocking pool or on a helper thread.
-enum Task<T> {
-    Pool(JoinHandle<Output<T>>),
-    Thread(Arc<Mutex<Slot<Output<T>>>>),
-}
-
-struct Slot<R> {
-    value: Option<R>,
-    waker: Option<Waker>,
-    /// The thread ended without a value (the closure panicked).
-    gone: bool,
-}
-
-fn spawn<T: Send + 'static>(f: impl FnOnce() -> Output<T> + Send + 'static) -> io::Result<Task<T>> {
-    if let Some(spawner) = Spawner::try_current() {
-        return Ok(Task::Pool(spawner.spawn_blocking(f)));
-    }
-    let slot = Arc::new(Mutex::new(Slot {
-        value: None,
-        waker: None,
-        gone: false,
-    }));
-    let theirs = slot.clone();
-    std::thread::Builder::new()
-        .name("rt-io-stdio".to_owned())
-        .spawn(move || {
-            struct Finish<R>(Arc<Mutex<Slot<R>>>, Option<R>);
-            impl<R> Drop for Finish<R> {
-                fn drop(&mut self) {
-                    let waker = {
-                        let mut s = self.0.lock().unwrap_or_else(|e| e.into_inner());
-                        match self.1.take() {
-                            Some(v) => s.value = Some(v),
-                            None => s.gone = true,
-                        }
-                        s.waker.take()
-                    };
-                    if let Some(w) = waker {
-                        w.wake();
-                    }
-                }
-            }
-            let mut finish = Finish(theirs, None);
-            finish.1 = Some(f());
-        })?;
-    Ok(Task::Thread(slot))
-}
-
-impl<T> Future for Task<T> {
-    type Output = io::Result<Output<T>>;
-
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        match self.get_mut() {
-            Task::Pool(h) => Pin::new(h)
-                .poll(cx)
-                .map(|r| r.map_err(|e| io::Error::other(format!("background task failed: {e}")))),
-            Task::Thread(slot) => {
-                let mut s = slot.lock().unwrap_or_else(|e| e.into_inner());
-                if let Some(v) = s.value.take() {
-                    return Poll::Ready(Ok(v));
-                }
-                if s.gone {
-                    return Poll::Ready(Err(io::Error::other("background task failed")));
-                }
-                match &s.waker {
-                    Some(w) if w.will_wake(cx.waker()) => {}
-                    _ => s.waker = Some(cx.waker().clone()),
-                }
-                Poll::Pending
-            }
-        }
-    }
-}
-
 enum State<T> {
     Idle(Option<Buf>),
-    Busy(Task<T>),
+    Busy(BlockingOrThread<Output<T>>),
     /// The handle was lost with a cancelled or panicked task.
     Lost,
 }
@@ -189,7 +113,9 @@ impl<T: Send + 'static> Blocking<T> {
             }
             Err(e) => {
                 self.state = State::Lost;
-                Poll::Ready(Err(e))
+                Poll::Ready(Err(io::Error::other(format!(
+                    "background task failed: {e}"
+                ))))
             }
         }
     }
@@ -206,7 +132,7 @@ impl<T: Send + 'static> Blocking<T> {
             .inner
             .take()
             .expect("Blocking: handle missing while idle");
-        match spawn(move || f(inner, buf)) {
+        match rt_blocking::spawn_blocking_or_thread("rt-io-stdio", move || f(inner, buf)) {
             Ok(task) => {
                 self.state = State::Busy(task);
                 Ok(())
