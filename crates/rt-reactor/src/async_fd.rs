@@ -321,6 +321,26 @@ impl<T: AsRawFd> Drop for AsyncFd<T> {
     }
 }
 
+/// What both guards' `clear_ready` do: clear the readiness the guard
+/// reports (if no newer notification arrived) and forget it.
+fn clear_event(registration: &Registration, event: &mut Option<ReadyEvent>) {
+    if let Some(event) = event.take() {
+        registration.clear_readiness(event);
+    }
+}
+
+/// What both guards' `clear_ready_matching` do: clear `ready` only, and
+/// keep the rest of the guard's readiness.
+fn clear_event_matching(registration: &Registration, event: &mut Option<ReadyEvent>, ready: Ready) {
+    if let Some(mut ev) = event.take() {
+        registration.clear_readiness(ev.with_ready(ev.ready & ready));
+        ev.ready = ev.ready - ready;
+        if !ev.ready.is_empty() {
+            *event = Some(ev);
+        }
+    }
+}
+
 impl<'a, T: AsRawFd> AsyncFdReadyGuard<'a, T> {
     /// Indicates to rt that the file descriptor is no longer ready. All
     /// internal readiness flags will be cleared, and tasks will wait for
@@ -330,23 +350,13 @@ impl<'a, T: AsRawFd> AsyncFdReadyGuard<'a, T> {
     /// newer notification arrived since. Read- and write-closed readiness
     /// are never cleared.
     pub fn clear_ready(&mut self) {
-        if let Some(event) = self.event.take() {
-            self.async_fd.registration.clear_readiness(event);
-        }
+        clear_event(&self.async_fd.registration, &mut self.event);
     }
 
     /// Indicates to rt that the file descriptor no longer has a specific
     /// readiness; the rest of the guard's readiness is kept.
     pub fn clear_ready_matching(&mut self, ready: Ready) {
-        if let Some(mut event) = self.event.take() {
-            self.async_fd
-                .registration
-                .clear_readiness(event.with_ready(event.ready & ready));
-            event.ready = event.ready - ready;
-            if !event.ready.is_empty() {
-                self.event = Some(event);
-            }
-        }
+        clear_event_matching(&self.async_fd.registration, &mut self.event, ready);
     }
 
     /// This method should be invoked when you intentionally want to keep
@@ -392,23 +402,13 @@ impl<T: AsRawFd> AsyncFdReadyMutGuard<'_, T> {
     /// Indicates to rt that the file descriptor is no longer ready (see
     /// [`AsyncFdReadyGuard::clear_ready`]).
     pub fn clear_ready(&mut self) {
-        if let Some(event) = self.event.take() {
-            self.async_fd.registration.clear_readiness(event);
-        }
+        clear_event(&self.async_fd.registration, &mut self.event);
     }
 
     /// Clears only the given readiness (see
     /// [`AsyncFdReadyGuard::clear_ready_matching`]).
     pub fn clear_ready_matching(&mut self, ready: Ready) {
-        if let Some(mut event) = self.event.take() {
-            self.async_fd
-                .registration
-                .clear_readiness(event.with_ready(event.ready & ready));
-            event.ready = event.ready - ready;
-            if !event.ready.is_empty() {
-                self.event = Some(event);
-            }
-        }
+        clear_event_matching(&self.async_fd.registration, &mut self.event, ready);
     }
 
     /// Keeps the ready flag asserted (a no-op that satisfies `#[must_use]`).
