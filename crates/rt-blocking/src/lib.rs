@@ -44,10 +44,11 @@ use rt_task::JoinHandle;
 
 mod anywhere;
 mod pool;
+mod spin;
 mod task;
 
 pub use anywhere::{spawn_blocking_or_thread, BlockingOrThread};
-pub use pool::{BlockingPool, Spawner};
+pub use pool::{BlockingPool, InFlight, Spawner};
 
 /// The configuration of a [`BlockingPool`] (what the runtime builder sets).
 #[derive(Clone)]

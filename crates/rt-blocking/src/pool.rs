@@ -11,6 +11,7 @@
 //!   `before_stop` hook, leave the context...). Shutdown waits on this one.
 //! * `num_idle`: idle threads that no spawner has claimed yet.
 //! * `num_notify`: claims not yet picked up ("wake-up tokens").
+//! * `spinning`: a thread is spinning and unclaimed (see "Spinning").
 //! * `shutdown`, `context` (the handles every new thread enters), the
 //!   `JoinHandle`s of the threads (`workers`, by worker id) and the handle of
 //!   the last thread that exited on its own (`last_exiting`).
@@ -19,6 +20,8 @@
 //!
 //! 1. **Spawn** (any thread), one lock: if `shutdown`, give the task back (the
 //!    caller cancels it). Otherwise push it, then:
+//!    - if `spinning`: clear it and claim the spinner (`spin.rs`), no wake-up
+//!      call at all;
 //!    - if `num_idle > 0`: claim an idle thread (`num_idle -= 1`,
 //!      `num_notify += 1`), unlock, `notify_one` on `work_cv`. No thread is
 //!      spawned while an idle one exists;
@@ -29,8 +32,9 @@
 //!    - else leave it queued: every busy thread drains the queue before it
 //!      goes idle.
 //! 2. **Worker loop**: pop and run tasks until the queue is empty (the lock is
-//!    released around each run). Then, if `shutdown`, exit. Otherwise become
-//!    idle (`num_idle += 1`) and wait on `work_cv` until `keep_alive` elapses,
+//!    released around each run). Then, if `shutdown`, exit. Otherwise, if it
+//!    ran a task since it last spun and nobody spins, spin (see "Spinning")
+//!    and drain the queue again. Otherwise become idle (`num_idle += 1`) and wait on `work_cv` until `keep_alive` elapses,
 //!    checking after every wake-up, under the lock, in this order:
 //!    - a token (`num_notify > 0`): take it and go back to popping. The
 //!      spawner already took this thread out of `num_idle`;
@@ -53,6 +57,18 @@
 //!    passes. Finally join every recorded thread: all of them if the wait
 //!    ended normally, only those already finished if it timed out (the rest
 //!    are detached, as documented for `shutdown_timeout`).
+//!
+//! # Spinning
+//!
+//! A thread that drained the queue sets `spinning` and, unlocked, watches the
+//! claim word for up to 50 µs before it becomes idle. A task spawned meanwhile
+//! is handed over with one atomic store, and the thread picks it up without
+//! being woken by the kernel: a `spawn_blocking` round trip from a task that
+//! awaits it (what every `rt-fs` operation is) no longer pays a futex wake
+//! and a context switch on the pool side. One thread spins at a time, and a
+//! thread spins once per burst of work, so an idle pool costs no CPU. The
+//! hand-off protocol and its loom model are in `spin.rs`. Tokio's pool
+//! sleeps at once.
 //!
 //! # Why it is correct
 //!
@@ -81,6 +97,7 @@
 use std::collections::{HashMap, VecDeque};
 use std::fmt;
 use std::mem;
+use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -88,6 +105,7 @@ use std::time::{Duration, Instant};
 use rt_task::context::{self, AnyHandle, Driver, Handles};
 use rt_task::{Id, JoinHandle, UnownedTask};
 
+use crate::spin::{SpinSlot, SPIN_FOR};
 use crate::task::{BlockingSchedule, BlockingTask};
 use crate::Config;
 
@@ -149,6 +167,10 @@ struct Inner {
     work_cv: Condvar,
     /// `shutdown` waits here for `live` to drop.
     exit_cv: Condvar,
+    /// The claim word of the spinning thread (`spin.rs`).
+    spin: SpinSlot,
+    /// Tasks queued or running (see [`InFlight`]).
+    in_flight: InFlight,
     thread_name: Arc<dyn Fn() -> String + Send + Sync>,
     stack_size: Option<usize>,
     after_start: Option<Arc<dyn Fn() + Send + Sync>>,
@@ -163,6 +185,9 @@ struct Shared {
     live: usize,
     num_idle: usize,
     num_notify: usize,
+    /// A thread spins (waits for a claim on `Inner::spin`) and no spawner
+    /// has claimed it yet.
+    spinning: bool,
     shutdown: bool,
     next_worker_id: usize,
     workers: HashMap<usize, thread::JoinHandle<()>>,
@@ -189,6 +214,7 @@ impl BlockingPool {
                 live: 0,
                 num_idle: 0,
                 num_notify: 0,
+                spinning: false,
                 shutdown: false,
                 next_worker_id: 0,
                 workers: HashMap::new(),
@@ -197,6 +223,8 @@ impl BlockingPool {
             }),
             work_cv: Condvar::new(),
             exit_cv: Condvar::new(),
+            spin: SpinSlot::default(),
+            in_flight: InFlight(Arc::new(AtomicUsize::new(0))),
             thread_name: config.thread_name,
             stack_size: config.stack_size,
             after_start: config.after_start,
@@ -362,12 +390,20 @@ impl Spawner {
 
     /// The number of idle threads (waiting for a task).
     pub fn num_idle_blocking_threads(&self) -> usize {
-        self.inner.lock().num_idle
+        let shared = self.inner.lock();
+        shared.num_idle + usize::from(shared.spinning)
     }
 
     /// The number of tasks queued and not yet started.
     pub fn blocking_queue_depth(&self) -> usize {
         self.inner.lock().queue.len()
+    }
+
+    /// A view of the number of tasks queued or running on this pool, for a
+    /// scheduler that wants to know whether a wake-up from the pool is
+    /// coming (see [`InFlight`]).
+    pub fn in_flight(&self) -> InFlight {
+        self.inner.in_flight.clone()
     }
 
     fn new_task<F, R>(&self, f: F) -> (Task, JoinHandle<R>)
@@ -397,7 +433,14 @@ impl Spawner {
             mandatory,
             guard,
         });
+        self.inner.in_flight.0.fetch_add(1, Relaxed);
 
+        if shared.spinning {
+            // Hand it to the spinning thread: no condvar, no futex.
+            shared.spinning = false;
+            self.inner.spin.claim();
+            return Ok(());
+        }
         if shared.num_idle > 0 {
             shared.num_idle -= 1;
             shared.num_notify += 1;
@@ -424,6 +467,7 @@ impl Spawner {
                 let queued = shared.queue.pop_back();
                 drop(shared);
                 drop(queued);
+                self.inner.in_flight.0.fetch_sub(1, Relaxed);
                 panic!("OS can't spawn worker thread: {e}");
             }
             // Busy threads exist and will pop the task eventually.
@@ -444,6 +488,36 @@ impl Spawner {
         }
         let inner = self.inner.clone();
         builder.spawn(move || worker_main(inner, id, context))
+    }
+}
+
+/// A cheap, cloneable view of how many tasks a [`BlockingPool`] has queued or
+/// running: a task counts from its spawn until its output was handed to its
+/// `JoinHandle` (or it was cancelled).
+///
+/// The current-thread scheduler of the facade reads it before parking: while
+/// it is not zero, a wake-up from a pool thread is likely to come soon, and
+/// spinning for a few microseconds beats a sleep in the kernel.
+///
+/// # Examples
+///
+/// ```
+/// use rt_blocking::{BlockingPool, Config};
+///
+/// let pool = BlockingPool::new(Config::default());
+/// let in_flight = pool.spawner().in_flight();
+/// assert_eq!(in_flight.get(), 0);
+/// let handle = pool.spawner().spawn_blocking(|| 1);
+/// assert_eq!(futures::executor::block_on(handle).unwrap(), 1);
+/// ```
+#[derive(Clone, Debug)]
+pub struct InFlight(Arc<AtomicUsize>);
+
+impl InFlight {
+    /// The number of tasks queued or running (a racy snapshot).
+    #[inline]
+    pub fn get(&self) -> usize {
+        self.0.load(Relaxed)
     }
 }
 
@@ -524,8 +598,12 @@ impl Inner {
     /// `num_threads`.
     fn run(&self) {
         let mut shared = self.lock();
+        // Spin at most once per drained queue (not again right after a
+        // spin that found nothing).
+        let mut may_spin = true;
         'work: loop {
             while let Some(queued) = shared.queue.pop_front() {
+                may_spin = true;
                 let cancel = shared.shutdown && !queued.mandatory;
                 drop(shared);
                 let Queued { task, guard, .. } = queued;
@@ -538,10 +616,27 @@ impl Inner {
                 }
                 // After the output is published and the JoinHandle woken.
                 drop(guard);
+                self.in_flight.0.fetch_sub(1, Relaxed);
                 shared = self.lock();
             }
             if shared.shutdown {
                 break 'work;
+            }
+            // Spin only when every other thread is idle: with more busy
+            // threads than that, the CPUs are better left to them.
+            if may_spin && !shared.spinning && shared.num_threads - shared.num_idle == 1 {
+                // See "Spinning" and spin.rs.
+                may_spin = false;
+                shared.spinning = true;
+                drop(shared);
+                let claimed = self.spin_for_claim();
+                shared = self.lock();
+                if !claimed && !self.spin.take_locked() {
+                    // Nobody claimed us: give up in this critical section,
+                    // then drain again and go idle in the same one.
+                    shared.spinning = false;
+                }
+                continue 'work;
             }
 
             shared.num_idle += 1;
@@ -576,6 +671,11 @@ impl Inner {
         shared.num_threads -= 1;
     }
 
+    /// Watches the claim word for up to [`SPIN_FOR`], without the lock.
+    fn spin_for_claim(&self) -> bool {
+        rt_task::spin::spin_for(SPIN_FOR, || self.spin.try_take().then_some(())).is_some()
+    }
+
     /// Step 4 of the protocol.
     fn shutdown(&self, timeout: Option<Duration>) {
         let me = thread::current().id();
@@ -603,6 +703,7 @@ impl Inner {
             task.shutdown();
             // After the cancellation is published.
             drop(guard);
+            self.in_flight.0.fetch_sub(1, Relaxed);
         }
 
         let deadline = timeout.and_then(|d| Instant::now().checked_add(d));

@@ -512,3 +512,55 @@ fn guard_is_dropped_after_the_output_is_published() {
     assert!(saw_finished.lock().unwrap().iter().all(|&f| f));
     drop(pool);
 }
+
+#[test]
+fn in_flight_counts_queued_and_running_tasks() {
+    let pool = BlockingPool::new(config(1));
+    let spawner = pool.spawner();
+    let in_flight = spawner.in_flight();
+    assert_eq!(in_flight.get(), 0);
+    let gate = Gate::new();
+    let running = {
+        let gate = gate.clone();
+        spawner.spawn_blocking(move || gate.wait())
+    };
+    // The only thread is busy: this one waits in the queue.
+    let queued = spawner.spawn_blocking(|| 3);
+    assert_eq!(in_flight.get(), 2);
+    gate.open();
+    block_on(running).unwrap();
+    assert_eq!(block_on(queued).unwrap(), 3);
+    // A task stops counting right after it woke its `JoinHandle`.
+    wait_until("the in-flight count to drop to zero", || {
+        in_flight.get() == 0
+    });
+}
+
+#[test]
+fn back_to_back_round_trips_from_racing_threads_lose_no_task() {
+    // Sequential spawn-and-wait loops are what the spinning hand-off serves;
+    // several of them at once race the spinner's claim against the idle
+    // path, thread start-up and the queue.
+    let pool = BlockingPool::new(config(2));
+    let spawner = pool.spawner();
+    let deadline = Instant::now() + BOUND;
+    let threads: Vec<_> = (0..4u64)
+        .map(|t| {
+            let spawner = spawner.clone();
+            thread::spawn(move || {
+                for i in 0..500u64 {
+                    assert!(Instant::now() < deadline, "round trips stalled");
+                    let got = block_on(spawner.spawn_blocking(move || t * 1000 + i)).unwrap();
+                    assert_eq!(got, t * 1000 + i);
+                }
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap();
+    }
+    assert!(spawner.num_blocking_threads() <= 2);
+    wait_until("the in-flight count to drop to zero", || {
+        spawner.in_flight().get() == 0
+    });
+}

@@ -77,6 +77,12 @@ pub struct Config {
     pub before_park: Option<Arc<dyn Fn() + Send + Sync>>,
     /// Runs after a worker is unparked.
     pub after_unpark: Option<Arc<dyn Fn() + Send + Sync>>,
+    /// Says whether a wake-up from another thread is expected soon (the
+    /// facade: "a blocking-pool task of this runtime is queued or
+    /// running"). While it says so, a worker that just ran tasks keeps
+    /// searching for up to 50 µs before it parks (see worker.rs, "Spinning
+    /// before parking").
+    pub spin_hint: Option<Arc<dyn Fn() -> bool + Send + Sync>>,
 }
 
 impl Default for Config {
@@ -92,6 +98,7 @@ impl Default for Config {
             before_stop: None,
             before_park: None,
             after_unpark: None,
+            spin_hint: None,
         }
     }
 }
@@ -256,9 +263,15 @@ impl<P: Park + Send + 'static> MultiThread<P> {
                 None => own.insert(new_parker()),
             };
             let mut cx = Context::from_waker(waker);
+            let mut spin = rt_task::spin::SpinBackoff::default();
             loop {
                 if let Poll::Ready(v) = coop::budget(|| future.as_mut().poll(&mut cx)) {
                     return v;
+                }
+                // While a wake-up from another thread is expected soon (see
+                // worker.rs, "Spinning before parking"), watch for it first.
+                if let Some(hint) = &self.handle.config.spin_hint {
+                    spin.spin(|| hint(), || park.is_notified().then_some(()));
                 }
                 let _ = park.park();
             }

@@ -15,6 +15,7 @@ pub mod context;
 pub mod coop;
 pub(crate) mod loom;
 pub mod park;
+pub mod spin;
 pub mod task;
 pub mod task_local;
 mod yield_now;

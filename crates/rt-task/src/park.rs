@@ -113,6 +113,16 @@ impl ParkThread {
     }
 }
 
+impl ParkThread {
+    /// Whether an unpark is pending, so that the next park returns at once.
+    /// A read only (it consumes nothing): for a caller that spins before it
+    /// parks.
+    #[inline]
+    pub fn is_notified(&self) -> bool {
+        self.inner.state.load(Ordering::Acquire) == NOTIFIED
+    }
+}
+
 impl Park for ParkThread {
     type Unpark = UnparkThread;
 

@@ -285,11 +285,13 @@ impl Builder {
         })?;
         let blocking_pool = rt_blocking::BlockingPool::new(self.blocking_config());
         let spawner = Arc::new(blocking_pool.spawner());
+        let spin_hint = spin_hint(&spawner);
         let config = rt_sched_local::Config {
             event_interval: self.event_interval,
             global_queue_interval: self.global_queue_interval.unwrap_or(31),
             before_park: self.before_park.clone(),
             after_unpark: self.after_unpark.clone(),
+            spin_hint: Some(spin_hint),
         };
         let (sched, sched_handle) = rt_sched_local::CurrentThread::new(driver, config);
         let mut drivers = driver_handles.drivers;
@@ -325,6 +327,7 @@ impl Builder {
         })?;
         let blocking_pool = rt_blocking::BlockingPool::new(self.blocking_config());
         let spawner = Arc::new(blocking_pool.spawner());
+        let spin_hint = spin_hint(&spawner);
         let config = rt_sched_mt::Config {
             worker_threads: workers,
             event_interval: self.event_interval,
@@ -336,6 +339,7 @@ impl Builder {
             before_stop: self.before_stop.clone(),
             before_park: self.before_park.clone(),
             after_unpark: self.after_unpark.clone(),
+            spin_hint: Some(spin_hint),
         };
         let (sched, sched_handle) = rt_sched_mt::MultiThread::new(driver, config);
         let sched = Arc::new(sched);
@@ -371,4 +375,17 @@ impl fmt::Debug for Builder {
             .field("global_queue_interval", &self.global_queue_interval)
             .finish_non_exhaustive()
     }
+}
+
+/// The schedulers' spin hint: a few blocking tasks of this runtime are
+/// queued or running, so a wake-up from a pool thread is coming, and there
+/// are CPUs for them besides the one that would spin. With as many blocking
+/// tasks as CPUs, spinning would take a CPU from one of them.
+fn spin_hint(spawner: &rt_blocking::Spawner) -> Arc<dyn Fn() -> bool + Send + Sync> {
+    let in_flight = spawner.in_flight();
+    let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
+    Arc::new(move || {
+        let n = in_flight.get();
+        n > 0 && n < cpus
+    })
 }
