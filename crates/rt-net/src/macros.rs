@@ -144,28 +144,30 @@ macro_rules! readiness_methods {
 
 /// The methods and I/O traits of a connected stream type `$ty` whose field
 /// `io` is a `PollEvented<$mio>`; `$m` is its module (`tcp` or `unix`),
-/// which holds the split halves.
+/// which holds the split halves. The type itself provides
+/// `from_io(PollEvented<$mio>) -> Self` and the read loop
+/// `poll_read_slice(&self, cx, &mut [u8]) -> Poll<io::Result<usize>>`.
 macro_rules! stream_io {
     ($ty:ident, $mio:ty, $m:ident) => {
         impl $ty {
             pub(crate) fn new(sys: $mio) -> ::std::io::Result<$ty> {
-                Ok($ty {
-                    io: ::rt_reactor::PollEvented::new(sys)?.without_deregister_on_drop(),
-                })
+                Ok($ty::from_io(
+                    ::rt_reactor::PollEvented::new(sys)?.without_deregister_on_drop(),
+                ))
             }
 
             pub(crate) fn new_with_handle(
                 sys: $mio,
                 handle: ::rt_reactor::Handle,
             ) -> ::std::io::Result<$ty> {
-                Ok($ty {
-                    io: ::rt_reactor::PollEvented::new_with_interest_and_handle(
+                Ok($ty::from_io(
+                    ::rt_reactor::PollEvented::new_with_interest_and_handle(
                         sys,
                         ::rt_reactor::Interest::READABLE | ::rt_reactor::Interest::WRITABLE,
                         handle,
                     )?
                     .without_deregister_on_drop(),
-                })
+                ))
             }
 
             /// Registers a stream whose non-blocking `connect` was started
@@ -173,9 +175,18 @@ macro_rules! stream_io {
             /// either way; `SO_ERROR` tells which).
             pub(crate) async fn connect_mio(sys: $mio) -> ::std::io::Result<$ty> {
                 let stream = $ty::new(sys)?;
-                ::std::future::poll_fn(|cx| stream.io.registration().poll_write_ready(cx)).await?;
-                if let Some(e) = stream.io.take_error()? {
-                    return Err(e);
+                let ev =
+                    ::std::future::poll_fn(|cx| stream.io.registration().poll_write_ready(cx))
+                        .await?;
+                // A failed connect closes the socket, which the kernel
+                // reports as write-closed (`EPOLLHUP`) with the error; plain
+                // writability without it means the connection was
+                // established, and asking `SO_ERROR` (a system call per
+                // connect) would only return no error.
+                if ev.ready() != ::rt_reactor::Ready::WRITABLE {
+                    if let Some(e) = stream.io.take_error()? {
+                        return Err(e);
+                    }
                 }
                 Ok(stream)
             }
@@ -220,17 +231,21 @@ macro_rules! stream_io {
             }
 
             // == Poll I/O that takes `&self` (the halves use it too) ==
-            poll_read_priv!();
-            poll_write_priv!();
 
-            #[cfg(feature = "futures-io")]
-            pub(crate) fn poll_read_slice(
+            /// A read into a `ReadBuf` once the stream is readable (what
+            /// `AsyncRead` forwards to); the type's own `poll_read_slice`
+            /// does the read.
+            pub(crate) fn poll_read_priv(
                 &self,
                 cx: &mut ::std::task::Context<'_>,
-                buf: &mut [u8],
-            ) -> ::std::task::Poll<::std::io::Result<usize>> {
-                self.io.poll_read(cx, buf)
+                buf: &mut ::rt_io::ReadBuf<'_>,
+            ) -> ::std::task::Poll<::std::io::Result<()>> {
+                let n = ::std::task::ready!(self.poll_read_slice(cx, buf.initialize_unfilled()))?;
+                buf.advance(n);
+                ::std::task::Poll::Ready(Ok(()))
             }
+
+            poll_write_priv!();
 
             /// The reactor registration (for `rt-net`'s own tests and
             /// wrappers).

@@ -512,3 +512,87 @@ fn zero_linger_resets_the_connection_on_close() {
         assert_eq!(socket.linger().unwrap(), Some(Duration::ZERO));
     });
 }
+
+/// Reads that fill their buffer exactly: several messages queued at once
+/// are all read (readiness stays while data is left), and a message sent
+/// after the queue was drained still wakes the reader.
+#[test]
+fn exact_size_reads_see_queued_and_later_messages() {
+    run(|_| async {
+        let (mut client, mut server) = connected_pair().await;
+        let msgs: Vec<Vec<u8>> = (0..4u8).map(|i| vec![i; 64]).collect();
+        let mut buf = [0u8; 64];
+        // One message first: the full read that follows turns on the
+        // queue-length hint.
+        client.write_all(&msgs[0]).await.unwrap();
+        server.read_exact(&mut buf).await.unwrap();
+        assert_eq!(&buf[..], &msgs[0][..]);
+        // Two messages queued together: both are read.
+        client
+            .write_all(&[&msgs[1][..], &msgs[2][..]].concat())
+            .await
+            .unwrap();
+        for msg in &msgs[1..3] {
+            server.read_exact(&mut buf).await.unwrap();
+            assert_eq!(&buf[..], &msg[..]);
+        }
+        // The queue is drained; a later message still arrives.
+        let reader = async {
+            server.read_exact(&mut buf).await.unwrap();
+            buf
+        };
+        let writer = async {
+            client.write_all(&msgs[3]).await.unwrap();
+        };
+        let (got, ()) = futures::join!(reader, writer);
+        assert_eq!(&got[..], &msgs[3][..]);
+        // End of stream after exact reads is still seen.
+        client.shutdown().await.unwrap();
+        assert_eq!(server.read(&mut buf).await.unwrap(), 0);
+    });
+}
+
+/// On Linux, an exact-size read that drained the receive queue clears the
+/// read readiness (no `WouldBlock` read is needed to find out), and
+/// `into_std` hands the socket back with `TCP_INQ` off.
+#[cfg(target_os = "linux")]
+#[test]
+fn drained_exact_reads_clear_readiness_and_into_std_restores_the_socket() {
+    use std::os::unix::io::AsRawFd;
+    use std::task::Poll;
+
+    fn tcp_inq(fd: std::os::unix::io::RawFd) -> libc::c_int {
+        let mut value: libc::c_int = -1;
+        let mut len = std::mem::size_of::<libc::c_int>() as libc::socklen_t;
+        // SAFETY: `value` and `len` are valid for writes and describe an
+        // int-sized buffer; `fd` is an open socket.
+        let rc = unsafe {
+            libc::getsockopt(
+                fd,
+                libc::SOL_TCP,
+                libc::TCP_INQ,
+                (&mut value as *mut libc::c_int).cast(),
+                &mut len,
+            )
+        };
+        assert_eq!(rc, 0, "getsockopt(TCP_INQ)");
+        value
+    }
+
+    run(|_| async {
+        let (mut client, mut server) = connected_pair().await;
+        let mut buf = [0u8; 32];
+        assert_eq!(tcp_inq(server.as_raw_fd()), 0);
+        for round in 0..3u8 {
+            client.write_all(&[round; 32]).await.unwrap();
+            server.read_exact(&mut buf).await.unwrap();
+            assert_eq!(buf, [round; 32]);
+        }
+        assert_eq!(tcp_inq(server.as_raw_fd()), 1, "turned on by full reads");
+        let pending =
+            std::future::poll_fn(|cx| Poll::Ready(server.poll_read_ready(cx).is_pending())).await;
+        assert!(pending, "a drained exact read clears the readiness");
+        let std_server = server.into_std().unwrap();
+        assert_eq!(tcp_inq(std_server.as_raw_fd()), 0);
+    });
+}

@@ -161,6 +161,10 @@ pub struct Driver {
     dispatch: Vec<(IoArc<ScheduledIo>, Ready)>,
     /// Their wakers, woken together at the end of the turn.
     wakers: Vec<Waker>,
+    /// Events dispatched so far; only this driver writes the handle's
+    /// `ready_count`, so it publishes with a plain store instead of a
+    /// read-modify-write per turn.
+    ready_total: usize,
     is_shutdown: bool,
 }
 
@@ -203,6 +207,7 @@ impl Driver {
             handle: Handle { inner },
             dispatch: Vec::new(),
             wakers: Vec::new(),
+            ready_total: 0,
             is_shutdown: false,
         })
     }
@@ -253,10 +258,13 @@ impl Driver {
                 self.dispatch.push((io.clone(), Ready::from_mio(event)));
             }
         }
-        self.handle
-            .inner
-            .ready_count
-            .fetch_add(self.dispatch.len(), Ordering::Relaxed);
+        if !self.dispatch.is_empty() {
+            self.ready_total = self.ready_total.wrapping_add(self.dispatch.len());
+            self.handle
+                .inner
+                .ready_count
+                .store(self.ready_total, Ordering::Relaxed);
+        }
         let tick = self.tick;
         for (io, ready) in self.dispatch.drain(..) {
             io.set_readiness(tick, ready);

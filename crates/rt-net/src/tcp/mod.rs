@@ -1,5 +1,6 @@
 //! TCP utility types: the halves of a split [`TcpStream`](crate::TcpStream).
 
+mod inq;
 pub(crate) mod listener;
 pub(crate) mod socket;
 pub(crate) mod split;

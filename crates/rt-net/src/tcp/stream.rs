@@ -5,10 +5,13 @@ use std::net::SocketAddr;
 use std::task::{ready, Context, Poll};
 use std::time::Duration;
 
+use std::os::unix::io::AsRawFd;
+
 use rt_io::ReadBuf;
 use rt_reactor::{Interest, PollEvented};
 
 use crate::addr::{no_addresses, to_socket_addrs, ToSocketAddrs};
+use crate::tcp::inq::Inq;
 
 /// A TCP stream between a local and a remote socket.
 ///
@@ -52,6 +55,9 @@ use crate::addr::{no_addresses, to_socket_addrs, ToSocketAddrs};
 /// [`shutdown()`]: fn@rt_io::AsyncWriteExt::shutdown
 pub struct TcpStream {
     io: PollEvented<mio::net::TcpStream>,
+    /// Whether reads learn from the kernel if they drained the receive
+    /// queue (see [`Inq`]).
+    inq: Inq,
 }
 
 impl TcpStream {
@@ -103,16 +109,63 @@ impl TcpStream {
     /// The returned `std::net::TcpStream` will have nonblocking mode set as
     /// `true`. Use `set_nonblocking` to change the blocking mode if needed.
     pub fn into_std(self) -> io::Result<std::net::TcpStream> {
-        self.io.into_inner().map(std::net::TcpStream::from)
+        let TcpStream { io, inq } = self;
+        let stream = io.into_inner()?;
+        // Hand the socket back with its options as the caller set them.
+        inq.disable(stream.as_raw_fd());
+        Ok(std::net::TcpStream::from(stream))
     }
 
-    /// Returns the local address that this stream is bound to.
+    fn from_io(io: PollEvented<mio::net::TcpStream>) -> TcpStream {
+        TcpStream {
+            io,
+            inq: Inq::new(),
+        }
+    }
+
+    /// The read loop behind `AsyncRead`: waits for read readiness and
+    /// reads into `buf`.
+    ///
+    /// Readiness is cleared (for the edge the read acted on; see
+    /// `rt_reactor::Registration::clear_readiness`) when the read returned
+    /// `WouldBlock`, when it was short (the queue was drained), or when it
+    /// filled `buf` and the kernel reported nothing left in the queue. The
+    /// last case saves the read that would return `WouldBlock` after every
+    /// exact-size read (`read_exact` of a whole message): the first read
+    /// that fills its buffer turns `TCP_INQ` on for the socket.
+    pub(crate) fn poll_read_slice(
+        &self,
+        cx: &mut Context<'_>,
+        buf: &mut [u8],
+    ) -> Poll<io::Result<usize>> {
+        let registration = self.io.registration();
+        let len = buf.len();
+        loop {
+            let ev = ready!(registration.poll_read_ready(cx))?;
+            match self.inq.read(&self.io, buf) {
+                Ok((n, drained)) => {
+                    if n > 0 {
+                        if n < len || drained {
+                            registration.clear_readiness(ev);
+                        } else {
+                            self.inq.enable(self.io.as_raw_fd());
+                        }
+                    }
+                    return Poll::Ready(Ok(n));
+                }
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                    registration.clear_readiness(ev);
+                }
+                Err(e) => return Poll::Ready(Err(e)),
+            }
+        }
+    }
+
     /// Returns the local address that this stream is bound to.
     pub fn local_addr(&self) -> io::Result<SocketAddr> {
         self.io.local_addr()
     }
 
-    /// Returns the value of the `SO_ERROR` option.
     /// Returns the remote address that this stream is connected to.
     pub fn peer_addr(&self) -> io::Result<SocketAddr> {
         self.io.peer_addr()

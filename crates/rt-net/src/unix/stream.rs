@@ -96,6 +96,19 @@ impl UnixStream {
     pub fn peer_cred(&self) -> io::Result<UCred> {
         crate::unix::get_peer_cred(&*self.io)
     }
+
+    fn from_io(io: PollEvented<mio::net::UnixStream>) -> UnixStream {
+        UnixStream { io }
+    }
+
+    /// The read loop behind `AsyncRead` (see `PollEvented::poll_read`).
+    pub(crate) fn poll_read_slice(
+        &self,
+        cx: &mut std::task::Context<'_>,
+        buf: &mut [u8],
+    ) -> std::task::Poll<io::Result<usize>> {
+        self.io.poll_read(cx, buf)
+    }
 }
 
 stream_io!(UnixStream, mio::net::UnixStream, unix);
