@@ -19,7 +19,12 @@
 //!   writes made while a background write runs;
 //! * [`read_dir`] opens the directory and reads its first entries in one
 //!   hop, then reads growing batches, each in the background while the
-//!   previous one is consumed.
+//!   previous one is consumed;
+//! * on Linux, opening a regular file for reading and reading data that is
+//!   in the page cache take no hop at all: system calls that the kernel
+//!   promises not to block (`openat2` with `RESOLVE_CACHED`, `preadv2` with
+//!   `RWF_NOWAIT`) run on the task's thread, and anything that would block
+//!   goes to the pool (see the crate README).
 //!
 //! # Errors
 //!
@@ -67,6 +72,8 @@ mod file;
 mod open_options;
 mod ops;
 mod read_dir;
+#[cfg(all(target_os = "linux", any(target_env = "gnu", target_env = "musl")))]
+mod sys;
 
 #[cfg(test)]
 mod hop_tests;

@@ -55,7 +55,34 @@ use crate::File;
 /// # }
 /// ```
 #[derive(Clone, Debug)]
-pub struct OpenOptions(std::fs::OpenOptions);
+pub struct OpenOptions(std::fs::OpenOptions, Plain);
+
+/// Whether the options are exactly `read(true)` (what [`File::open`]
+/// sets): those opens may run inline (see `crate::sys`). Anything else
+/// (writing, creating, custom flags, options from std) opens on the pool.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Plain {
+    read: bool,
+    /// Some other option was set (to anything), or the options came from
+    /// std.
+    other: bool,
+}
+
+impl Plain {
+    const NEW: Plain = Plain {
+        read: false,
+        other: false,
+    };
+
+    /// Only `read(true)` was set.
+    #[cfg_attr(
+        not(all(target_os = "linux", any(target_env = "gnu", target_env = "musl"))),
+        allow(dead_code)
+    )]
+    fn read_only(self) -> bool {
+        self.read && !self.other
+    }
+}
 
 impl OpenOptions {
     /// Creates a blank new set of options ready for configuration.
@@ -72,7 +99,7 @@ impl OpenOptions {
     /// ```
     #[must_use]
     pub fn new() -> OpenOptions {
-        OpenOptions(std::fs::OpenOptions::new())
+        OpenOptions(std::fs::OpenOptions::new(), Plain::NEW)
     }
 
     /// Sets the option for read access.
@@ -81,6 +108,7 @@ impl OpenOptions {
     /// `read`-able if opened.
     pub fn read(&mut self, read: bool) -> &mut OpenOptions {
         self.0.read(read);
+        self.1.read = read;
         self
     }
 
@@ -90,6 +118,7 @@ impl OpenOptions {
     /// `write`-able if opened.
     pub fn write(&mut self, write: bool) -> &mut OpenOptions {
         self.0.write(write);
+        self.1.other = true;
         self
     }
 
@@ -110,6 +139,7 @@ impl OpenOptions {
     /// [`create`](OpenOptions::create) method to do so.
     pub fn append(&mut self, append: bool) -> &mut OpenOptions {
         self.0.append(append);
+        self.1.other = true;
         self
     }
 
@@ -121,6 +151,7 @@ impl OpenOptions {
     /// The file must be opened with write access for truncate to work.
     pub fn truncate(&mut self, truncate: bool) -> &mut OpenOptions {
         self.0.truncate(truncate);
+        self.1.other = true;
         self
     }
 
@@ -134,6 +165,7 @@ impl OpenOptions {
     /// access must be used.
     pub fn create(&mut self, create: bool) -> &mut OpenOptions {
         self.0.create(create);
+        self.1.other = true;
         self
     }
 
@@ -154,12 +186,16 @@ impl OpenOptions {
     /// create a new file.
     pub fn create_new(&mut self, create_new: bool) -> &mut OpenOptions {
         self.0.create_new(create_new);
+        self.1.other = true;
         self
     }
 
     /// Opens a file at `path` with the options specified by `self`.
     ///
-    /// One hop to the blocking pool.
+    /// One hop to the blocking pool. On Linux, opening a regular file for
+    /// reading only (exactly `read(true)`, as [`File::open`]) takes no hop
+    /// when the kernel resolves the path from its cache (see the crate
+    /// README).
     ///
     /// # Errors
     ///
@@ -197,7 +233,23 @@ impl OpenOptions {
     /// # }
     /// ```
     pub async fn open(&self, path: impl AsRef<Path>) -> io::Result<File> {
-        let path = path.as_ref().to_owned();
+        let path = path.as_ref();
+        #[cfg(all(target_os = "linux", any(target_env = "gnu", target_env = "musl")))]
+        if self.1.read_only() && rt_blocking::Spawner::try_current().is_some() {
+            let coop = std::future::poll_fn(rt_task::coop::poll_proceed).await;
+            match crate::sys::open_regular(path, false) {
+                crate::sys::Open::File(std, st) => {
+                    coop.made_progress();
+                    return Ok(File::from_std_regular(std, st.size));
+                }
+                crate::sys::Open::Failed(e) => {
+                    coop.made_progress();
+                    return Err(e);
+                }
+                crate::sys::Open::Punt => {}
+            }
+        }
+        let path = path.to_owned();
         let opts = self.0.clone();
         let std = asyncify(move || opts.open(path)).await?;
         Ok(File::from_std(std))
@@ -228,6 +280,7 @@ impl OpenOptions {
     /// ```
     pub fn mode(&mut self, mode: u32) -> &mut OpenOptions {
         std::os::unix::fs::OpenOptionsExt::mode(&mut self.0, mode);
+        self.1.other = true;
         self
     }
 
@@ -256,13 +309,20 @@ impl OpenOptions {
     /// ```
     pub fn custom_flags(&mut self, flags: i32) -> &mut OpenOptions {
         std::os::unix::fs::OpenOptionsExt::custom_flags(&mut self.0, flags);
+        self.1.other = true;
         self
     }
 }
 
 impl From<std::fs::OpenOptions> for OpenOptions {
     fn from(options: std::fs::OpenOptions) -> OpenOptions {
-        OpenOptions(options)
+        OpenOptions(
+            options,
+            Plain {
+                read: false,
+                other: true,
+            },
+        )
     }
 }
 

@@ -10,7 +10,9 @@ use crate::blocking::asyncify;
 /// Reads the entire contents of a file into a bytes vector.
 ///
 /// This is an async version of [`std::fs::read`]: open, read and close in
-/// one pool hop.
+/// one pool hop. On Linux, a regular file whose path and data are cached
+/// by the kernel is read without a hop, by system calls that cannot block
+/// (see the crate README); anything else goes to the pool.
 ///
 /// # Errors
 ///
@@ -31,7 +33,12 @@ use crate::blocking::asyncify;
 /// # }
 /// ```
 pub async fn read(path: impl AsRef<Path>) -> io::Result<Vec<u8>> {
-    let path = path.as_ref().to_owned();
+    let path = path.as_ref();
+    #[cfg(all(target_os = "linux", any(target_env = "gnu", target_env = "musl")))]
+    if let Some(res) = inline::read(path).await {
+        return res;
+    }
+    let path = path.to_owned();
     asyncify(move || std::fs::read(path)).await
 }
 
@@ -55,7 +62,19 @@ pub async fn read(path: impl AsRef<Path>) -> io::Result<Vec<u8>> {
 /// # }
 /// ```
 pub async fn read_to_string(path: impl AsRef<Path>) -> io::Result<String> {
-    let path = path.as_ref().to_owned();
+    let path = path.as_ref();
+    #[cfg(all(target_os = "linux", any(target_env = "gnu", target_env = "musl")))]
+    match inline::read(path).await {
+        Some(Ok(bytes)) => {
+            // Not UTF-8: std's own error, from the pool (rare).
+            if let Ok(s) = String::from_utf8(bytes) {
+                return Ok(s);
+            }
+        }
+        Some(Err(e)) => return Err(e),
+        None => {}
+    }
+    let path = path.to_owned();
     asyncify(move || std::fs::read_to_string(path)).await
 }
 
@@ -388,4 +407,70 @@ pub async fn set_permissions(path: impl AsRef<Path>, perm: Permissions) -> io::R
 pub async fn try_exists(path: impl AsRef<Path>) -> io::Result<bool> {
     let path = path.as_ref().to_owned();
     asyncify(move || path.try_exists()).await
+}
+
+/// `read` without a hop where the kernel allows it (see `crate::sys`).
+#[cfg(all(target_os = "linux", any(target_env = "gnu", target_env = "musl")))]
+mod inline {
+    use std::future::poll_fn;
+    use std::io::{self, Read};
+    use std::path::Path;
+
+    use rt_blocking::Spawner;
+    use rt_task::coop;
+
+    use crate::blocking::{asyncify, try_spawn};
+    use crate::sys::{self, Open};
+
+    /// Files larger than this are read on the pool (after an inline open):
+    /// copying more on the runtime thread would hold up its other tasks.
+    pub(super) const INLINE_READ_LIMIT: u64 = 1 << 20;
+
+    /// The whole file at `path`, or `None` if nothing was decided inline
+    /// (the caller does what it did without the fast path). Costs one unit
+    /// of the task's budget when it completes inline.
+    pub(super) async fn read(path: &Path) -> Option<io::Result<Vec<u8>>> {
+        // Outside a runtime, the pool path panics with the usual message.
+        Spawner::try_current()?;
+        let coop = poll_fn(coop::poll_proceed).await;
+        let (file, st) = match sys::open_regular(path, true) {
+            Open::File(file, st) => (file, st),
+            Open::Failed(e) => {
+                coop.made_progress();
+                return Some(Err(e));
+            }
+            Open::Punt => return None,
+        };
+        let mut buf = Vec::new();
+        if st.size <= INLINE_READ_LIMIT
+            && sys::read_to_end_nowait(&file, st.size, &mut buf, 2 * INLINE_READ_LIMIT as usize)
+        {
+            coop.made_progress();
+            close(file, st);
+            return Some(Ok(buf));
+        }
+        drop(coop);
+        // Not cached, or big: the rest on the pool, from where the inline
+        // reads stopped (the open is not repeated).
+        Some(
+            asyncify(move || {
+                let mut file = file;
+                file.read_to_end(&mut buf)?;
+                Ok(buf)
+            })
+            .await,
+        )
+    }
+
+    /// Closes a file read inline: on this thread, unless it was unlinked
+    /// (its last close then frees its blocks, which may wait for the disk).
+    fn close(file: std::fs::File, st: sys::Stat) {
+        if st.nlink == 0 {
+            if let Some(handle) = try_spawn(move || drop(file)) {
+                drop(handle);
+            }
+        } else {
+            drop(file);
+        }
+    }
 }

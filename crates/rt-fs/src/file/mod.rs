@@ -58,6 +58,12 @@ use inner::Inner;
 ///   `set_len`, `try_clone` and `into_std` account for it. Character devices
 ///   read ahead (one `read` call) once reads are sequential; pipes and
 ///   other files read exactly the caller's length, as Tokio does.
+/// * On Linux, a read with nothing buffered or in flight first asks the
+///   page cache without blocking (`preadv2` with `RWF_NOWAIT`) on the
+///   task's thread: cached data costs no hop (at most 1 MiB per call), and
+///   end of file is then never remembered. [`File::open`] of a regular file
+///   on a local file system whose path the kernel has cached costs no hop
+///   either. See the crate README.
 ///
 /// [`flush`]: rt_io::AsyncWriteExt::flush
 ///
@@ -249,6 +255,18 @@ impl File {
         File {
             std: Arc::new(std),
             inner: Mutex::new(Inner::new(false)),
+        }
+    }
+
+    /// A `File` for a descriptor known to be a regular file of `size`
+    /// bytes (opened inline): its first read needs no `fstat`.
+    #[cfg(all(target_os = "linux", any(target_env = "gnu", target_env = "musl")))]
+    pub(crate) fn from_std_regular(std: StdFile, size: u64) -> File {
+        let mut inner = Inner::new(false);
+        inner.set_regular(size);
+        File {
+            std: Arc::new(std),
+            inner: Mutex::new(inner),
         }
     }
 
