@@ -97,8 +97,21 @@ impl<E: Source> PollEvented<E> {
     {
         let len = buf.len();
         self.poll_transfer(cx, len, Registration::poll_read_ready, || {
-            Read::read(&mut self.io(), buf)
+            Read::read(&mut self.io(), buf).map(|n| (n, false))
         })
+    }
+
+    /// Like [`poll_read`](Self::poll_read) with a custom read of at most
+    /// `len` bytes, which also says whether it knows that it left nothing
+    /// to read (a full read that drained the source then clears readiness
+    /// like a short one; rt-net's `TCP_INQ` reads).
+    pub fn poll_read_with(
+        &self,
+        cx: &mut Context<'_>,
+        len: usize,
+        read: impl FnMut() -> io::Result<(usize, bool)>,
+    ) -> Poll<io::Result<usize>> {
+        self.poll_transfer(cx, len, Registration::poll_read_ready, read)
     }
 
     /// Writes `buf` once the source is writable.
@@ -107,27 +120,29 @@ impl<E: Source> PollEvented<E> {
         &'a E: Write + 'a,
     {
         self.poll_transfer(cx, buf.len(), Registration::poll_write_ready, || {
-            Write::write(&mut self.io(), buf)
+            Write::write(&mut self.io(), buf).map(|n| (n, false))
         })
     }
 
     /// The read and write loop: waits for readiness (`poll_ready`) and
-    /// runs `op` (a transfer of at most `len` bytes). `WouldBlock`, or a
-    /// short transfer (some bytes, fewer than `len`: the kernel buffer was
-    /// drained or filled), clears the readiness of the edge it acted on.
+    /// runs `op` (a transfer of at most `len` bytes, and whether it knows it
+    /// drained the source). `WouldBlock`, a short transfer (some bytes,
+    /// fewer than `len`: the kernel buffer was drained or filled), or a
+    /// transfer that reports the source drained, clears the readiness of the
+    /// edge it acted on.
     #[inline]
     fn poll_transfer(
         &self,
         cx: &mut Context<'_>,
         len: usize,
         poll_ready: fn(&Registration, &mut Context<'_>) -> Poll<io::Result<ReadyEvent>>,
-        mut op: impl FnMut() -> io::Result<usize>,
+        mut op: impl FnMut() -> io::Result<(usize, bool)>,
     ) -> Poll<io::Result<usize>> {
         loop {
             let ev = ready!(poll_ready(&self.registration, cx))?;
             match op() {
-                Ok(n) => {
-                    if n > 0 && n < len {
+                Ok((n, drained)) => {
+                    if n > 0 && (n < len || drained) {
                         self.registration.clear_readiness(ev);
                     }
                     return Poll::Ready(Ok(n));

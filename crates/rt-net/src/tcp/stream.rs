@@ -138,27 +138,15 @@ impl TcpStream {
         cx: &mut Context<'_>,
         buf: &mut [u8],
     ) -> Poll<io::Result<usize>> {
-        let registration = self.io.registration();
         let len = buf.len();
-        loop {
-            let ev = ready!(registration.poll_read_ready(cx))?;
-            match self.inq.read(&self.io, buf) {
-                Ok((n, drained)) => {
-                    if n > 0 {
-                        if n < len || drained {
-                            registration.clear_readiness(ev);
-                        } else {
-                            self.inq.enable(self.io.as_raw_fd());
-                        }
-                    }
-                    return Poll::Ready(Ok(n));
-                }
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
-                    registration.clear_readiness(ev);
-                }
-                Err(e) => return Poll::Ready(Err(e)),
-            }
+        let n = ready!(self
+            .io
+            .poll_read_with(cx, len, || self.inq.read(&self.io, buf)))?;
+        if n > 0 && n == len {
+            // Full: from now on, learn whether it drained the queue.
+            self.inq.enable(self.io.as_raw_fd());
         }
+        Poll::Ready(Ok(n))
     }
 
     /// Returns the local address that this stream is bound to.
