@@ -190,18 +190,10 @@ macro_rules! fs_suite {
 
             /// `DEV_ZERO_BLOCKS` reads of `block` bytes from `/dev/zero`.
             async fn dev_zero_read(block: usize) -> usize {
-                let mut file = ::$rt::fs::File::open(DEV_ZERO)
+                let file = ::$rt::fs::File::open(DEV_ZERO)
                     .await
                     .expect("open /dev/zero");
-                let mut buf = vec![0u8; block];
-                let mut total = 0;
-                for _ in 0..DEV_ZERO_BLOCKS {
-                    let n = file.read(&mut buf).await.expect("read /dev/zero");
-                    assert!(n > 0, "/dev/zero ended");
-                    total += n;
-                }
-                black_box(&buf);
-                total
+                read_blocks(file, &mut vec![0u8; block]).await
             }
 
             /// `DEV_ZERO_BLOCKS` 4 KiB reads through a 64 KiB `BufReader`.
@@ -209,11 +201,18 @@ macro_rules! fs_suite {
                 let file = ::$rt::fs::File::open(DEV_ZERO)
                     .await
                     .expect("open /dev/zero");
-                let mut reader = ::$rt::io::BufReader::with_capacity(LARGE_BLOCK, file);
-                let mut buf = [0u8; SMALL_BLOCK];
+                let reader = ::$rt::io::BufReader::with_capacity(LARGE_BLOCK, file);
+                read_blocks(reader, &mut [0u8; SMALL_BLOCK]).await
+            }
+
+            /// `DEV_ZERO_BLOCKS` reads of `buf.len()` bytes from `reader`.
+            async fn read_blocks(
+                mut reader: impl ::$rt::io::AsyncRead + Unpin,
+                buf: &mut [u8],
+            ) -> usize {
                 let mut total = 0;
                 for _ in 0..DEV_ZERO_BLOCKS {
-                    let n = reader.read(&mut buf).await.expect("read /dev/zero");
+                    let n = reader.read(buf).await.expect("read /dev/zero");
                     assert!(n > 0, "/dev/zero ended");
                     total += n;
                 }

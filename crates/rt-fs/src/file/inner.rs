@@ -89,7 +89,7 @@ pub(crate) const DEFAULT_MAX_BUF_SIZE: usize = 2 * 1024 * 1024;
 const INITIAL_WINDOW: usize = 64 * 1024;
 
 /// The largest read-ahead window. With two windows in the pipeline, 1 MiB
-/// streamed as fast as 2 MiB in `examples/fs_bench.rs` and holds half the
+/// streamed as fast as 2 MiB in the `fs_stream_256m` bench and holds half the
 /// memory (a streaming file keeps at most three windows: `rbuf`, one in
 /// `ahead`, one in flight).
 const MAX_WINDOW: usize = 1024 * 1024;
