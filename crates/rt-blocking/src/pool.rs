@@ -289,6 +289,19 @@ impl Spawner {
         context::with_driver::<Spawner, _>(Driver::Blocking, |s| s.cloned())
     }
 
+    /// Whether a runtime's blocking pool is current (what
+    /// [`try_current`](Self::try_current)`().is_some()` says, without
+    /// cloning the spawner).
+    ///
+    /// ```
+    /// // No runtime on this thread.
+    /// assert!(!rt_blocking::Spawner::is_current());
+    /// ```
+    #[inline]
+    pub fn is_current() -> bool {
+        context::with_driver::<Spawner, _>(Driver::Blocking, |s| s.is_some())
+    }
+
     /// Erases a clone of this spawner for the runtime context: the value to
     /// put in the slot [`Driver::Blocking`] (an `Arc<Spawner>`).
     pub fn to_context_handle(&self) -> AnyHandle {

@@ -235,7 +235,7 @@ impl OpenOptions {
     pub async fn open(&self, path: impl AsRef<Path>) -> io::Result<File> {
         let path = path.as_ref();
         #[cfg(all(target_os = "linux", any(target_env = "gnu", target_env = "musl")))]
-        if self.1.read_only() && rt_blocking::Spawner::try_current().is_some() {
+        if self.1.read_only() && rt_blocking::Spawner::is_current() {
             let coop = std::future::poll_fn(rt_task::coop::poll_proceed).await;
             match crate::sys::open_regular(path, false) {
                 crate::sys::Open::File(std, st) => {

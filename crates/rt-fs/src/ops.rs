@@ -431,7 +431,9 @@ mod inline {
     /// of the task's budget when it completes inline.
     pub(super) async fn read(path: &Path) -> Option<io::Result<Vec<u8>>> {
         // Outside a runtime, the pool path panics with the usual message.
-        Spawner::try_current()?;
+        if !Spawner::is_current() {
+            return None;
+        }
         let coop = poll_fn(coop::poll_proceed).await;
         let (file, st) = match sys::open_regular(path, true) {
             Open::File(file, st) => (file, st),

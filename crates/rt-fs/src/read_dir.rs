@@ -152,7 +152,7 @@ impl ReadDir {
         let Some(std) = self.std.take() else {
             return;
         };
-        if Spawner::try_current().is_none() {
+        if !Spawner::is_current() {
             // No runtime here (the `ReadDir` moved): read on demand, and
             // let that hop panic with the usual message.
             self.std = Some(std);

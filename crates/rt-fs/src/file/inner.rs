@@ -684,7 +684,7 @@ impl Inner {
             return;
         }
         // Opportunistic: outside a runtime, simply do not prefetch.
-        if Spawner::try_current().is_none() {
+        if !Spawner::is_current() {
             return;
         }
         let plan = self.plan(self.window);
@@ -877,7 +877,7 @@ impl Inner {
         use std::os::fd::AsRawFd;
 
         // Without a runtime, the pool path panics with the usual message.
-        if Spawner::try_current().is_none() {
+        if !Spawner::is_current() {
             return Poll::Ready(None);
         }
         let fd = std.as_raw_fd();
